@@ -1,0 +1,85 @@
+// Fault injection. Two ways in, one grammar:
+//  - header `X-Mock-Fault: <fault>` applies to that one request (curl, contract tests);
+//  - a tag in the prompt, `[mock <directive> <directive> ...]`, applies to the task it creates
+//    (the only knob an n8n workflow controls). Directives:
+//      submit=<fault>[xN]   the first N submits of this exact prompt answer <fault> (no xN: always)
+//      poll=<fault>         every poll of the task answers <fault>
+//      pollK=<fault>        only the K-th poll (1-based) answers <fault>
+//      fail[=CODE]          the task ends `failed` with CODE (default CONTENT_POLICY_VIOLATION)
+//      unsafe               the submit answers 400 INVALID_PROMPT (content safety on the prompt)
+//      time=<ms>            this task takes <ms> from submit to settled
+//      slow=<ms>            every answer about this task is delayed by <ms>
+//  <fault> is an HTTP status (400 401 402 403 404 429 500 502), `drop` (the connection is
+//  destroyed without an answer), `malformed` (200 with a broken JSON body), `offspec` (200 with
+//  well-formed JSON that breaks the contract: proof that Prism's check can fail) or `slow:<ms>`
+//  (answer normally, late).
+
+export type Fault =
+	| { kind: 'status'; status: number }
+	| { kind: 'drop' }
+	| { kind: 'malformed' }
+	| { kind: 'offspec' }
+	| { kind: 'slow'; ms: number };
+
+export type PromptDirectives = {
+	submit?: { fault: Fault; times: number };
+	poll?: Fault;
+	pollAt: Map<number, Fault>;
+	fail?: string;
+	unsafe: boolean;
+	timeMs?: number;
+	slowMs?: number;
+};
+
+export const injectableStatuses = [400, 401, 402, 403, 404, 429, 500, 502] as const;
+
+export class FaultSyntaxError extends Error {}
+
+export function parseFault(text: string): Fault {
+	const value = text.trim().toLowerCase();
+	if (value === 'drop') return { kind: 'drop' };
+	if (value === 'malformed') return { kind: 'malformed' };
+	if (value === 'offspec') return { kind: 'offspec' };
+	const slow = /^slow[:=](\d+)$/.exec(value);
+	if (slow) return { kind: 'slow', ms: Number(slow[1]) };
+	const status = Number(value);
+	if ((injectableStatuses as readonly number[]).includes(status)) return { kind: 'status', status };
+	throw new FaultSyntaxError(
+		`Unknown mock fault "${text}". Use one of ${injectableStatuses.join(', ')}, drop, malformed, offspec or slow:<ms>.`,
+	);
+}
+
+const tagPattern = /\[mock\s+([^\]]*)\]/gi;
+
+export function parsePromptDirectives(prompt: string): PromptDirectives {
+	const directives: PromptDirectives = { pollAt: new Map(), unsafe: false };
+	for (const match of prompt.matchAll(tagPattern)) {
+		for (const word of match[1].split(/\s+/).filter(Boolean)) {
+			const [key, rawValue] = word.split('=', 2) as [string, string | undefined];
+			const pollAt = /^poll(\d+)$/.exec(key);
+			if (key === 'submit' && rawValue) {
+				const counted = /^(.*?)x(\d+)$/.exec(rawValue);
+				directives.submit = counted
+					? { fault: parseFault(counted[1]), times: Number(counted[2]) }
+					: { fault: parseFault(rawValue), times: Number.POSITIVE_INFINITY };
+			} else if (key === 'poll' && rawValue) {
+				directives.poll = parseFault(rawValue);
+			} else if (pollAt && rawValue) {
+				directives.pollAt.set(Number(pollAt[1]), parseFault(rawValue));
+			} else if (key === 'fail') {
+				directives.fail = rawValue ? rawValue.toUpperCase() : 'CONTENT_POLICY_VIOLATION';
+			} else if (key === 'unsafe') {
+				directives.unsafe = true;
+			} else if (key === 'time' && rawValue && /^\d+$/.test(rawValue)) {
+				directives.timeMs = Number(rawValue);
+			} else if (key === 'slow' && rawValue && /^\d+$/.test(rawValue)) {
+				directives.slowMs = Number(rawValue);
+			} else {
+				throw new FaultSyntaxError(
+					`Unknown mock directive "${word}". Known: submit=<fault>[xN], poll=<fault>, pollN=<fault>, fail[=CODE], unsafe, time=<ms>, slow=<ms>.`,
+				);
+			}
+		}
+	}
+	return directives;
+}

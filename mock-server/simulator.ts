@@ -1,0 +1,475 @@
+// A stateful imini: tasks go queued -> processing -> succeeded | failed as time passes, results
+// are real files served from this server (never through Prism, which corrupts binary bodies).
+// A task's state is a pure function of the clock, so no timers run per task and a test can
+// drive the clock.
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { loadContract } from './contract.ts';
+import type { TaskKind } from './contract.ts';
+import { checkVideoReferences } from './rules.ts';
+import { FaultSyntaxError, parseFault, parsePromptDirectives } from './faults.ts';
+import type { Fault, PromptDirectives } from './faults.ts';
+import { imageSize, renderMp4, renderPng, videoSize } from './media.ts';
+
+export type SimulatorOptions = {
+	/** The one key accepted (`Authorization: Bearer <key>`). */
+	apiKey: string;
+	/** Time from submit to a settled image task. */
+	imageTaskMs: number;
+	/** Time from submit to a settled video task. */
+	videoTaskMs: number;
+	/** Share of a task's time spent `queued` before `processing`. */
+	queuedShare: number;
+	/** A settled task (and its files) is forgotten this long after it settled: polls then answer 404. */
+	taskTtlMs: number;
+	/** Per-key limit on API calls (files excluded); null disables it. */
+	rateLimit: { requests: number; windowMs: number } | null;
+	/** `Retry-After` sent with an injected 429. */
+	retryAfterSeconds: number;
+	/** Credits per key (one per submitted task); null is unlimited. */
+	credits: number | null;
+	now: () => number;
+};
+
+export const defaultSimulatorOptions: SimulatorOptions = {
+	apiKey: 'imini-mock-key',
+	imageTaskMs: 6_000,
+	videoTaskMs: 20_000,
+	queuedShare: 0.2,
+	taskTtlMs: 60 * 60 * 1000,
+	rateLimit: { requests: 300, windowMs: 60_000 },
+	retryAfterSeconds: 1,
+	credits: null,
+	now: () => Date.now(),
+};
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+const errorCodes: Record<number, string> = {
+	400: 'INVALID_PARAMETER',
+	401: 'UNAUTHORIZED',
+	402: 'INSUFFICIENT_CREDITS',
+	403: 'FORBIDDEN',
+	404: 'TASK_NOT_FOUND',
+	429: 'RATE_LIMITED',
+	500: 'INTERNAL_ERROR',
+	502: 'UPSTREAM_ERROR',
+};
+
+const errorMessages: Record<number, string> = {
+	400: 'Invalid request parameters.',
+	401: 'Invalid API key.',
+	402: 'Insufficient credits to run this task.',
+	403: 'This API key may not use this resource.',
+	404: 'Task not found or expired.',
+	429: 'Rate limit exceeded. Please retry later.',
+	500: 'Internal server error. Please retry later.',
+	502: 'The upstream model service is unavailable.',
+};
+
+type ResultFile =
+	| { kind: 'png'; width: number; height: number; seed: string }
+	| { kind: 'mp4'; width: number; height: number; duration: number; seed: string };
+
+type Task = {
+	id: string;
+	kind: TaskKind;
+	model: string;
+	apiKey: string;
+	createdAt: number;
+	durationMs: number;
+	directives: PromptDirectives;
+	polls: number;
+	/** files[i] is result i; for videos, covers[i] is its cover image. */
+	files: ResultFile[];
+	covers: ResultFile[];
+};
+
+export type SimulatorStats = { submits: number; polls: number; files: number; inFlightPeak: number };
+
+export type Simulator = {
+	url: string;
+	server: Server;
+	stats: SimulatorStats;
+	/** Tasks currently neither settled nor expired (for concurrency assertions). */
+	inFlight(): number;
+	close(): Promise<void>;
+};
+
+class HttpError extends Error {
+	readonly status: number;
+	readonly code: string;
+	readonly headers: Record<string, string>;
+	constructor(status: number, message: string, code = errorCodes[status] ?? 'ERROR', headers: Record<string, string> = {}) {
+		super(message);
+		this.status = status;
+		this.code = code;
+		this.headers = headers;
+	}
+}
+
+function requestId(): string {
+	return `req_${randomBytes(6).toString('hex')}`;
+}
+
+function newTaskId(): string {
+	// Shape of imini's ids: task_ + 19 digits.
+	const digits = BigInt(`0x${randomBytes(8).toString('hex')}`) % 10n ** 19n;
+	return `task_${digits.toString().padStart(19, '1')}`;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	const text = JSON.stringify(body);
+	res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+	res.end(text);
+}
+
+function sendError(res: ServerResponse, error: HttpError): void {
+	sendJson(
+		res,
+		error.status,
+		{ error: { code: error.code, message: error.message, status: error.status, request_id: requestId() } },
+		error.headers,
+	);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+		});
+		req.on('end', () => {
+			if (size > MAX_BODY_BYTES) reject(new HttpError(400, 'The request body exceeds the 64 MB limit.'));
+			else resolve(Buffer.concat(chunks));
+		});
+		req.on('error', reject);
+	});
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
+	const options: SimulatorOptions = { ...defaultSimulatorOptions, ...overrides };
+	const contract = loadContract();
+	const tasks = new Map<string, Task>();
+	const submitFaultsSeen = new Map<string, number>();
+	const credits = new Map<string, number>();
+	const windows = new Map<string, { start: number; count: number }>();
+	const stats: SimulatorStats = { submits: 0, polls: 0, files: 0, inFlightPeak: 0 };
+	const fileCache = new Map<string, Buffer>();
+	let filesBaseUrl = '';
+
+	const inFlight = () => {
+		const now = options.now();
+		let count = 0;
+		for (const task of tasks.values()) if (now < task.createdAt + task.durationMs) count++;
+		return count;
+	};
+
+	function authenticate(req: IncomingMessage): string {
+		const header = req.headers.authorization ?? '';
+		const match = /^Bearer\s+(.+)$/i.exec(header);
+		if (!match) throw new HttpError(401, 'Missing API key. Send Authorization: Bearer <API key>.');
+		if (match[1].trim() !== options.apiKey) throw new HttpError(401, 'Invalid API key.');
+		return match[1].trim();
+	}
+
+	function rateLimit(key: string): void {
+		if (!options.rateLimit) return;
+		const now = options.now();
+		const { requests, windowMs } = options.rateLimit;
+		let window = windows.get(key);
+		if (!window || now - window.start >= windowMs) {
+			window = { start: now, count: 0 };
+			windows.set(key, window);
+		}
+		window.count++;
+		if (window.count > requests) {
+			const retryAfter = Math.max(1, Math.ceil((window.start + windowMs - now) / 1000));
+			throw new HttpError(429, `Rate limit exceeded: ${requests} requests per ${windowMs / 1000} s.`, 'RATE_LIMITED', {
+				'retry-after': String(retryAfter),
+			});
+		}
+	}
+
+	function faultError(fault: Fault & { kind: 'status' }): HttpError {
+		const headers: Record<string, string> =
+			fault.status === 429 ? { 'retry-after': String(options.retryAfterSeconds) } : {};
+		return new HttpError(fault.status, errorMessages[fault.status], errorCodes[fault.status], headers);
+	}
+
+	/** Applies a fault; returns true when the answer has been handled (or the socket dropped). */
+	async function applyFault(fault: Fault | undefined, res: ServerResponse): Promise<boolean> {
+		if (!fault) return false;
+		switch (fault.kind) {
+			case 'slow':
+				await delay(fault.ms);
+				return false;
+			case 'drop':
+				res.socket?.destroy();
+				return true;
+			case 'malformed':
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end('{"task_id": "task_0", "status": "proc');
+				return true;
+			case 'offspec':
+				sendJson(res, 200, { task_id: 'task_0', status: 'done', created_at: 'yesterday' });
+				return true;
+			case 'status':
+				sendError(res, faultError(fault));
+				return true;
+		}
+	}
+
+	function resultsFor(kind: TaskKind, id: string, params: Record<string, unknown>): Pick<Task, 'files' | 'covers'> {
+		if (kind === 'image') {
+			const size = imageSize(String(params.aspect_ratio ?? '1:1'), String(params.resolution ?? '1K'));
+			const count = Number(params.num ?? 1);
+			return {
+				files: Array.from({ length: count }, (_, i) => ({ kind: 'png' as const, ...size, seed: `${id}/${i}` })),
+				covers: [],
+			};
+		}
+		// Motion control and edit modes follow the reference video; the simulator assumes 16:9.
+		const aspect = String(params.aspect_ratio ?? '16:9');
+		const size = videoSize(aspect === 'adaptive' ? '16:9' : aspect, String(params.resolution ?? '720P'));
+		const duration = Number(params.duration ?? 5);
+		return {
+			files: [{ kind: 'mp4', ...size, duration, seed: `${id}/0` }],
+			covers: [{ kind: 'png', ...size, seed: `${id}/0` }],
+		};
+	}
+
+	async function submit(kind: TaskKind, req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
+		const raw = await readBody(req);
+		let body: Record<string, unknown>;
+		try {
+			body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+		} catch {
+			throw new HttpError(400, 'The request body is not valid JSON.');
+		}
+		const problem =
+			contract[kind].validate(body) ??
+			(kind === 'video' ? checkVideoReferences(body as Parameters<typeof checkVideoReferences>[0]) : null);
+		if (problem) throw new HttpError(400, problem);
+
+		const prompt = typeof body.prompt === 'string' ? body.prompt : '';
+		let directives: PromptDirectives;
+		try {
+			directives = parsePromptDirectives(prompt);
+		} catch (error) {
+			if (error instanceof FaultSyntaxError) throw new HttpError(400, error.message);
+			throw error;
+		}
+		if (directives.slowMs) await delay(directives.slowMs);
+		if (directives.submit) {
+			const seenKey = `${key}\n${kind}\n${prompt}`;
+			const seen = submitFaultsSeen.get(seenKey) ?? 0;
+			if (seen < directives.submit.times) {
+				submitFaultsSeen.set(seenKey, seen + 1);
+				if (await applyFault(directives.submit.fault, res)) return;
+			}
+		}
+		if (directives.unsafe) {
+			throw new HttpError(400, 'The prompt was flagged by content safety. Please revise it.', 'INVALID_PROMPT');
+		}
+		if (options.credits !== null) {
+			const left = credits.get(key) ?? options.credits;
+			if (left < 1) throw new HttpError(402, errorMessages[402]);
+			credits.set(key, left - 1);
+		}
+
+		const model = String(body.model);
+		const params = { ...contract[kind].defaults(model), ...body };
+		const id = newTaskId();
+		const createdAt = options.now();
+		tasks.set(id, {
+			id,
+			kind,
+			model,
+			apiKey: key,
+			createdAt,
+			durationMs: directives.timeMs ?? (kind === 'image' ? options.imageTaskMs : options.videoTaskMs),
+			directives,
+			polls: 0,
+			...resultsFor(kind, id, params),
+		});
+		stats.submits++;
+		stats.inFlightPeak = Math.max(stats.inFlightPeak, inFlight());
+		sendJson(res, 200, {
+			task_id: id,
+			model,
+			created_at: new Date(createdAt).toISOString(),
+			request_id: randomUUID(),
+		});
+	}
+
+	function findTask(id: string, kind: TaskKind | null, key: string | null): Task {
+		const task = tasks.get(id);
+		const now = options.now();
+		if (task && now > task.createdAt + task.durationMs + options.taskTtlMs) {
+			tasks.delete(id);
+			throw new HttpError(404, `Task ${id} not found or expired.`);
+		}
+		// A task belongs to one key and one kind: anything else looks unknown, as it would upstream.
+		if (!task || (kind && task.kind !== kind) || (key && task.apiKey !== key)) {
+			throw new HttpError(404, `Task ${id} not found or expired.`);
+		}
+		return task;
+	}
+
+	async function poll(kind: TaskKind, id: string, res: ServerResponse, key: string): Promise<void> {
+		const task = findTask(id, kind, key);
+		task.polls++;
+		stats.polls++;
+		if (task.directives.slowMs) await delay(task.directives.slowMs);
+		if (await applyFault(task.directives.pollAt.get(task.polls) ?? task.directives.poll, res)) return;
+
+		const elapsed = options.now() - task.createdAt;
+		const settled = elapsed >= task.durationMs;
+		const status = settled
+			? task.directives.fail
+				? 'failed'
+				: 'succeeded'
+			: elapsed < task.durationMs * options.queuedShare
+				? 'queued'
+				: 'processing';
+		const resultsKey = kind === 'image' ? 'images' : 'videos';
+		const results =
+			status === 'succeeded'
+				? task.files.map((file, i) =>
+						file.kind === 'mp4'
+							? {
+									url: `${filesBaseUrl}/files/${task.id}/${i}.mp4`,
+									width: file.width,
+									height: file.height,
+									duration: file.duration,
+									cover_url: `${filesBaseUrl}/files/${task.id}/${i}-cover.png`,
+								}
+							: { url: `${filesBaseUrl}/files/${task.id}/${i}.png`, width: file.width, height: file.height },
+					)
+				: null;
+		const rid = requestId();
+		sendJson(res, 200, {
+			task_id: task.id,
+			status,
+			model: task.model,
+			created_at: new Date(task.createdAt).toISOString(),
+			completed_at: settled ? new Date(task.createdAt + task.durationMs).toISOString() : null,
+			[resultsKey]: results,
+			error:
+				status === 'failed'
+					? {
+							code: task.directives.fail,
+							message:
+								task.directives.fail === 'CONTENT_POLICY_VIOLATION'
+									? 'The generated content was blocked by content safety.'
+									: `Generation failed (${task.directives.fail}).`,
+							request_id: rid,
+						}
+					: null,
+			request_id: rid,
+		});
+	}
+
+	function serveFile(id: string, name: string, res: ServerResponse): void {
+		const task = findTask(id, null, null);
+		const match = /^(\d+)(-cover)?\.(png|mp4)$/.exec(name);
+		const index = match ? Number(match[1]) : -1;
+		const file = match?.[2] ? task.covers[index] : task.files[index];
+		const settled = options.now() >= task.createdAt + task.durationMs && !task.directives.fail;
+		if (!match || !file || !settled || (file.kind === 'mp4') !== (match[3] === 'mp4')) {
+			throw new HttpError(404, `No file ${name} for task ${id}.`);
+		}
+		const cacheKey = JSON.stringify(file);
+		let bytes = fileCache.get(cacheKey);
+		if (!bytes) {
+			bytes =
+				file.kind === 'mp4'
+					? renderMp4({ width: file.width, height: file.height }, file.duration, file.seed)
+					: renderPng({ width: file.width, height: file.height }, file.seed);
+			fileCache.set(cacheKey, bytes);
+			// Keep a handful: a benchmark downloads many 4K files and memory must stay flat.
+			if (fileCache.size > 8) fileCache.delete(fileCache.keys().next().value as string);
+		}
+		stats.files++;
+		res.writeHead(200, {
+			'content-type': file.kind === 'mp4' ? 'video/mp4' : 'image/png',
+			'content-length': bytes.length,
+			'cache-control': 'public, max-age=3600',
+		});
+		res.end(bytes);
+	}
+
+	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://simulator');
+		const path = url.pathname;
+		const file = /^\/files\/([^/]+)\/([^/]+)$/.exec(path);
+		if (req.method === 'GET' && file) return serveFile(file[1], file[2], res);
+
+		const header = req.headers['x-mock-fault'];
+		if (typeof header === 'string' && header) {
+			let fault: Fault;
+			try {
+				fault = parseFault(header);
+			} catch (error) {
+				throw new HttpError(400, (error as Error).message);
+			}
+			if (await applyFault(fault, res)) {
+				req.resume();
+				return;
+			}
+		}
+		const key = authenticate(req);
+		rateLimit(key);
+		const submitRoute = /^\/v1\/(images|videos)\/generate$/.exec(path);
+		if (submitRoute && req.method === 'POST') {
+			return submit(submitRoute[1] === 'images' ? 'image' : 'video', req, res, key);
+		}
+		const pollRoute = /^\/v1\/(images|videos)\/tasks\/([^/]+)$/.exec(path);
+		if (pollRoute && req.method === 'GET') {
+			return poll(pollRoute[1] === 'images' ? 'image' : 'video', decodeURIComponent(pollRoute[2]), res, key);
+		}
+		throw new HttpError(404, `No route ${req.method} ${path}.`, 'NOT_FOUND');
+	}
+
+	const server = createServer((req, res) => {
+		handle(req, res).catch((error: unknown) => {
+			if (res.headersSent || res.destroyed) return;
+			req.resume();
+			sendError(res, error instanceof HttpError ? error : new HttpError(500, errorMessages[500]));
+			if (!(error instanceof HttpError)) console.error('[imini-mock] simulator bug:', error);
+		});
+	});
+	server.keepAliveTimeout = 5_000;
+
+	return {
+		options,
+		stats,
+		inFlight,
+		async listen(port = 0, host = '127.0.0.1'): Promise<Simulator> {
+			await new Promise<void>((resolve, reject) => {
+				server.once('error', reject);
+				server.listen(port, host, () => resolve());
+			});
+			const address = server.address() as AddressInfo;
+			filesBaseUrl = `http://${host}:${address.port}`;
+			return {
+				url: filesBaseUrl,
+				server,
+				stats,
+				inFlight,
+				close: () =>
+					new Promise<void>((resolve) => {
+						server.closeAllConnections();
+						server.close(() => resolve());
+					}),
+			};
+		},
+	};
+}
