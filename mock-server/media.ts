@@ -69,9 +69,9 @@ export function videoSize(aspectRatio: string, resolution: string): PixelSize {
 function checkSize(size: PixelSize, what: string, even: boolean): void {
 	const { width, height } = size;
 	const ok = (n: number) => Number.isInteger(n) && n > 0 && n <= 16384 && (!even || n % 2 === 0);
-	if (!ok(width) || !ok(height)) {
+	if (!ok(width) || !ok(height) || width * height > 8192 * 8192) {
 		throw new RangeError(
-			`${what}: invalid size ${width}x${height} (positive integers up to 16384${even ? ', even' : ''}).`,
+			`${what}: invalid size ${width}x${height} (positive integers up to 16384${even ? ', even' : ''}, at most 8192x8192 pixels).`,
 		);
 	}
 }

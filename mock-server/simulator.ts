@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadContract } from './contract.ts';
 import type { TaskKind } from './contract.ts';
-import { checkVideoReferences } from './rules.ts';
+import { checkVideoReferences } from '../nodes/shared/reference-rules.ts';
 import { FaultSyntaxError, parseFault, parsePromptDirectives } from './faults.ts';
 import type { Fault, PromptDirectives } from './faults.ts';
 import { imageSize, renderMp4, renderPng, videoSize } from './media.ts';

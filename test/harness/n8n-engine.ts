@@ -611,13 +611,26 @@ class InMemoryCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
+	/** Unencrypted in-memory stand-in for n8n-core's `Credentials` (which needs an encryption key provider). */
 	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
-		const credentials = new core.Credentials(
-			{ id: nodeCredentials.id, name: nodeCredentials.name },
+		const store = this.data;
+		const rawData = () => this.rawData(nodeCredentials, type);
+		return {
+			id: nodeCredentials.id ?? undefined,
+			name: nodeCredentials.name,
 			type,
-		);
-		await credentials.setData(this.rawData(nodeCredentials, type));
-		return credentials as unknown as ICredentials;
+			data: undefined,
+			getData: async () => rawData(),
+			getDataToSave: () => ({ id: nodeCredentials.id, name: nodeCredentials.name, type, data: '' }),
+			setData: async (data: ICredentialDataDecryptedObject) => {
+				store[type] = { ...data };
+			},
+			updateData: async (toUpdate: ICredentialDataDecryptedObject, toDelete: string[] = []) => {
+				const next = { ...rawData(), ...toUpdate };
+				for (const key of toDelete) delete next[key];
+				store[type] = next;
+			},
+		} as ICredentials;
 	}
 
 	private rawData(nodeCredentials: INodeCredentialsDetails, type: string): ICredentialDataDecryptedObject {

@@ -1,6 +1,8 @@
 // Rules imini enforces that JSON Schema cannot state: which reference combinations each video
-// model accepts (imini-api.md, video models table). The spec repeats them in each model's
-// description; the simulator answers a breach with the same 400 the API gives.
+// model accepts (imini-api.md, video models table; the spec repeats them in each model's
+// description). The node checks them before submitting (no credit spent on a sure 400) and the
+// simulator answers a breach with the 400 the API gives. No imports: Node runs this file as is
+// for the simulator, and tsc compiles it for the node.
 
 type Ref = { reference_type?: string; refer_type?: string; url?: string };
 type VideoBody = {

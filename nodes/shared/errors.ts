@@ -1,0 +1,147 @@
+// Every way an imini call or task can go wrong, turned into a message a non-programmer can act
+// on. imini's own error body ({ error: { code, message, status, request_id } }) is kept in the
+// error's details; the API key never is (we build these objects ourselves, from the response
+// body only, never from the request).
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+import type { TaskKind } from './catalog';
+
+export type IminiErrorBody = { code?: string; message?: string; status?: number; request_id?: string };
+
+/** A non-2xx answer from imini, before it is mapped for the user. */
+export class IminiHttpError extends Error {
+	readonly status: number;
+	readonly body: IminiErrorBody;
+	readonly retryAfterMs: number | undefined;
+	constructor(status: number, body: IminiErrorBody, retryAfterMs: number | undefined) {
+		super(body.message ?? `HTTP ${status}`);
+		this.name = 'IminiHttpError';
+		this.status = status;
+		this.body = body;
+		this.retryAfterMs = retryAfterMs;
+	}
+}
+
+/** No answer at all (connection refused or dropped, timeout, unreadable body). */
+export class IminiNetworkError extends Error {
+	readonly code: string | undefined;
+	constructor(message: string, code: string | undefined) {
+		super(message);
+		this.name = 'IminiNetworkError';
+		this.code = code;
+	}
+}
+
+export type CallSite =
+	| { call: 'submit'; kind: TaskKind; attempts: number }
+	| { call: 'poll'; kind: TaskKind; taskId: string; attempts: number }
+	| { call: 'download'; taskId: string; url: string; attempts: number };
+
+function retriedNote(attempts: number): string {
+	return attempts > 1 ? ` (after ${attempts} attempts)` : '';
+}
+
+function messageFor(error: IminiHttpError, site: CallSite): string {
+	const said = error.body.message ? `: ${error.body.message}` : '';
+	const task = site.call === 'submit' ? '' : ` for task ${site.taskId}`;
+	switch (error.status) {
+		case 400:
+			return error.body.code === 'INVALID_PROMPT' || /content|safety|sensitive|policy/i.test(error.body.message ?? '')
+				? `imini's content safety flagged the prompt or a reference image${said}. Rephrase the prompt or use another image.`
+				: `imini refused the request${said}. Check the parameters of this node.`;
+		case 401:
+			return 'imini rejected the API key (401). Check the key in the "Imini API" credential, or create a new one on imini\'s API Keys page.';
+		case 402:
+			return 'Not enough imini credits for this task (402). Top up your imini account, then run the workflow again.';
+		case 403:
+			return `imini refused access${said} (403). This API key may not use this model or endpoint.`;
+		case 404:
+			return site.call === 'download'
+				? `The result file of task ${site.taskId} is gone (404): imini only keeps results for a limited time.`
+				: `imini does not know task ${site.call === 'poll' ? site.taskId : ''} (404): the ID is wrong, belongs to another API key or to the other kind (image/video), or the task has expired.`;
+		case 429:
+			return `imini's rate limit is still exceeded${task}${retriedNote(site.attempts)} (429). Lower "Max Tasks In Flight" or run the workflow again in a minute.`;
+		case 500:
+			return site.call === 'submit'
+				? 'imini had an internal error while creating the task (500). The task may or may not exist, so it was not resubmitted (a retry could be charged twice). Check your imini task history before running again.'
+				: `imini had an internal error${task}${retriedNote(site.attempts)} (500). Try again later.`;
+		case 502:
+			return `imini's upstream model service is unavailable${task}${retriedNote(site.attempts)} (502). Try again later or pick another model.`;
+		default:
+			return `imini answered HTTP ${error.status}${task}${said}`;
+	}
+}
+
+function describe(error: IminiHttpError, site: CallSite): string {
+	const facts = [
+		`HTTP ${error.status}`,
+		error.body.code && `code ${error.body.code}`,
+		error.body.request_id && `request_id ${error.body.request_id}`,
+		site.call !== 'submit' && `task_id ${site.taskId}`,
+	].filter(Boolean);
+	return `${error.body.message ? `imini said: ${error.body.message}\n` : ''}${facts.join(', ')}`;
+}
+
+/** The error a user sees for a failed imini call. */
+export function toNodeError(node: INode, error: unknown, site: CallSite, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof IminiHttpError) {
+		return new NodeApiError(node, { ...error.body, status: error.status } as JsonObject, {
+			message: messageFor(error, site),
+			description: describe(error, site),
+			httpCode: String(error.status),
+			itemIndex,
+		});
+	}
+	if (error instanceof IminiNetworkError) {
+		const message =
+			site.call === 'submit'
+				? `No answer from imini while creating the task (${error.message}). The task may or may not exist, so it was not resubmitted. Check the Base URL in the credential and your imini task history.`
+				: `No answer from imini${site.call === 'poll' ? ` for task ${site.taskId}` : ''}${retriedNote(site.attempts)} (${error.message}). Check the Base URL in the credential and your network.`;
+		return new NodeApiError(node, { message: error.message, code: error.code ?? null } as JsonObject, { message, itemIndex });
+	}
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error, { itemIndex });
+}
+
+export type TaskSnapshot = { task_id: string; status: string; error?: { code?: string; message?: string } | null; request_id?: string };
+
+/** A task that settled as `failed`. */
+export function taskFailedError(node: INode, task: TaskSnapshot, itemIndex?: number): NodeOperationError {
+	const code = task.error?.code ?? 'UNKNOWN';
+	const safety = /CONTENT|SAFETY|POLICY|SENSITIVE/i.test(code);
+	return new NodeOperationError(
+		node,
+		`imini task ${task.task_id} failed: ${code}${task.error?.message ? ` - ${task.error.message}` : ''}${safety ? ' Rephrase the prompt or change the reference images.' : ''}`,
+		{
+			itemIndex,
+			description: `task_id ${task.task_id}${task.request_id ? `, request_id ${task.request_id}` : ''}. Failed tasks are not charged as successful generations; check imini's pricing page for details.`,
+		},
+	);
+}
+
+/** The deadline passed while the task was still queued or processing. */
+export class TaskTimeoutError extends Error {
+	readonly taskId: string;
+	readonly kind: TaskKind;
+	readonly lastStatus: string;
+	readonly waitedMs: number;
+	constructor(taskId: string, kind: TaskKind, lastStatus: string, waitedMs: number) {
+		super(
+			`Task ${taskId} is still ${lastStatus} after ${Math.round(waitedMs / 1000)} s. Use Imini Wait with this task ID to keep waiting, or raise the timeout.`,
+		);
+		this.name = 'TaskTimeoutError';
+		this.taskId = taskId;
+		this.kind = kind;
+		this.lastStatus = lastStatus;
+		this.waitedMs = waitedMs;
+	}
+}
+
+/**
+ * n8n shows a run as "canceled" (not failed) only when the error message says "canceled".
+ * The message lists the tasks still running so nothing submitted is lost.
+ */
+export function cancelledError(node: INode, taskIds: string[]): NodeOperationError {
+	const pending = taskIds.length ? ` Tasks already submitted keep running on imini: ${taskIds.join(', ')}.` : '';
+	return new NodeOperationError(node, `Execution canceled while waiting for imini.${pending}`);
+}

@@ -1,0 +1,132 @@
+// All HTTP to imini: authenticated through n8n's credential system (the key is added by n8n,
+// never by this code), with the retry policy of retry.ts, and cancellable by the Stop button.
+import { sleep } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { Readable } from 'node:stream';
+import type { components } from './generated/imini-api';
+import type { TaskKind } from './catalog';
+import { IminiHttpError, IminiNetworkError } from './errors';
+import type { IminiErrorBody } from './errors';
+import { parseRetryAfter, withRetries } from './retry';
+import type { CallKind, RetryEnvironment } from './retry';
+
+export const CREDENTIAL_TYPE = 'iminiApi';
+export const PRODUCTION_BASE_URL = 'https://openapi.imini.ai/imini/router';
+/** imini recommends a 30 s client timeout for submissions. */
+export const SUBMIT_TIMEOUT_MS = 30_000;
+const READ_TIMEOUT_MS = 30_000;
+const DOWNLOAD_TIMEOUT_MS = 300_000;
+
+export type TaskSubmitted = components['schemas']['TaskSubmitted'];
+export type ImageTask = components['schemas']['ImageTask'];
+export type VideoTask = components['schemas']['VideoTask'];
+export type IminiTask = ImageTask | VideoTask;
+
+export type Attempted<T> = { value: T; attempts: number };
+
+export type DownloadedFile = { stream: Readable; mimeType: string | undefined; contentLength: number | undefined };
+
+/** What the nodes need from imini; the poller and the batch runner only see this. */
+export interface IminiClient {
+	submit(kind: TaskKind, body: object): Promise<Attempted<TaskSubmitted>>;
+	getTask(kind: TaskKind, taskId: string): Promise<Attempted<IminiTask>>;
+	download(url: string): Promise<Attempted<DownloadedFile>>;
+}
+
+const paths = {
+	image: { submit: '/v1/images/generate', task: '/v1/images/tasks/' },
+	video: { submit: '/v1/videos/generate', task: '/v1/videos/tasks/' },
+} as const;
+
+function header(response: IN8nHttpFullResponse, name: string): string | undefined {
+	const value = response.headers[name];
+	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
+}
+
+function errorBody(body: unknown, status: number): IminiErrorBody {
+	const inner = (body as { error?: unknown } | null)?.error;
+	if (inner && typeof inner === 'object') return inner as IminiErrorBody;
+	return { status, message: typeof body === 'string' && body.length < 500 ? body : undefined };
+}
+
+function networkError(error: unknown): IminiNetworkError {
+	// Only the message and code travel on: axios errors also carry the request config, headers included.
+	const cause = error as { message?: string; code?: string; cause?: { code?: string } };
+	return new IminiNetworkError(cause.message ?? 'request failed', cause.code ?? cause.cause?.code);
+}
+
+export function createIminiClient(ctx: IExecuteFunctions, baseUrl: string): IminiClient {
+	const signal = ctx.getExecutionCancelSignal();
+	const env: RetryEnvironment = {
+		sleep: async (ms) => await sleep(ms, signal),
+		random: Math.random,
+	};
+	const root = baseUrl.replace(/\/+$/, '');
+
+	async function call<T>(kind: CallKind, options: IHttpRequestOptions): Promise<Attempted<T>> {
+		return await withRetries(kind, env, async () => {
+			let response: IN8nHttpFullResponse;
+			try {
+				response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
+					...options,
+					json: true,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					abortSignal: signal,
+				})) as IN8nHttpFullResponse;
+			} catch (error) {
+				if (signal?.aborted) throw error;
+				throw networkError(error);
+			}
+			if (response.statusCode >= 200 && response.statusCode < 300) {
+				if (typeof response.body !== 'object' || response.body === null) {
+					throw new IminiNetworkError('imini sent an answer that is not JSON', 'EBADBODY');
+				}
+				return response.body as T;
+			}
+			throw new IminiHttpError(
+				response.statusCode,
+				errorBody(response.body, response.statusCode),
+				parseRetryAfter(header(response, 'retry-after'), Date.now()),
+			);
+		});
+	}
+
+	return {
+		submit: async (kind, body) =>
+			await call<TaskSubmitted>('submit', { method: 'POST', url: root + paths[kind].submit, body: body as IHttpRequestOptions['body'], timeout: SUBMIT_TIMEOUT_MS }),
+		getTask: async (kind, taskId) =>
+			await call<IminiTask>('read', { method: 'GET', url: root + paths[kind].task + encodeURIComponent(taskId), timeout: READ_TIMEOUT_MS }),
+		// Result files live on imini's CDN: fetched without credentials (the key must not leave for
+		// another host) and streamed, so a 4K image never has to sit in memory whole.
+		download: async (url) =>
+			await withRetries('read', env, async () => {
+				let response: IN8nHttpFullResponse;
+				try {
+					response = (await ctx.helpers.httpRequest({
+						method: 'GET',
+						url,
+						encoding: 'stream',
+						returnFullResponse: true,
+						ignoreHttpStatusErrors: true,
+						timeout: DOWNLOAD_TIMEOUT_MS,
+						abortSignal: signal,
+					})) as IN8nHttpFullResponse;
+				} catch (error) {
+					if (signal?.aborted) throw error;
+					throw networkError(error);
+				}
+				const stream = response.body as Readable;
+				if (response.statusCode < 200 || response.statusCode >= 300) {
+					stream.resume();
+					throw new IminiHttpError(response.statusCode, { status: response.statusCode }, parseRetryAfter(header(response, 'retry-after'), Date.now()));
+				}
+				const length = Number(header(response, 'content-length'));
+				return {
+					stream,
+					mimeType: header(response, 'content-type')?.split(';')[0].trim(),
+					contentLength: Number.isFinite(length) ? length : undefined,
+				};
+			}),
+	};
+}

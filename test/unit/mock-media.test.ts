@@ -1,0 +1,381 @@
+// The simulator's result files: sizes from aspect ratio and tier, real PNG and MP4 bytes, and
+// the parsers that check downloaded files.
+import { inflateSync } from 'node:zlib';
+
+import {
+	imageSize,
+	readMp4Info,
+	readPngSize,
+	renderMp4,
+	renderPng,
+	videoSize,
+} from '../../mock-server/media.ts';
+import type { PixelSize } from '../../mock-server/media.ts';
+
+// ---- helpers (independent of the module under test) ----------------------------------------
+
+const CRC_TABLE = (() => {
+	const table = new Int32Array(256);
+	for (let n = 0; n < 256; n++) {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		table[n] = c;
+	}
+	return table;
+})();
+
+function crc32(data: Uint8Array): number {
+	let c = -1;
+	for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 255] ^ (c >>> 8);
+	return (c ^ -1) >>> 0;
+}
+
+type PngChunk = { type: string; data: Buffer };
+
+function pngChunks(file: Buffer): PngChunk[] {
+	const chunks: PngChunk[] = [];
+	let o = 8;
+	while (o < file.length) {
+		const length = file.readUInt32BE(o);
+		const type = file.toString('latin1', o + 4, o + 8);
+		const data = file.subarray(o + 8, o + 8 + length);
+		expect(file.readUInt32BE(o + 8 + length)).toBe(crc32(file.subarray(o + 4, o + 8 + length)));
+		chunks.push({ type, data });
+		o += 12 + length;
+	}
+	expect(o).toBe(file.length);
+	return chunks;
+}
+
+/** Decodes an 8-bit RGB, non-interlaced PNG into packed RGB rows (all five filter types). */
+function decodePng(file: Buffer): { width: number; height: number; rgb: Uint8Array } {
+	const chunks = pngChunks(file);
+	const ihdr = chunks[0];
+	expect(ihdr.type).toBe('IHDR');
+	const width = ihdr.data.readUInt32BE(0);
+	const height = ihdr.data.readUInt32BE(4);
+	expect([...ihdr.data.subarray(8, 13)]).toEqual([8, 2, 0, 0, 0]);
+	expect(chunks[chunks.length - 1].type).toBe('IEND');
+	const raw = inflateSync(Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data)));
+	const stride = 3 * width;
+	expect(raw.length).toBe(height * (1 + stride));
+	const rgb = new Uint8Array(stride * height);
+	for (let y = 0; y < height; y++) {
+		const filter = raw[y * (1 + stride)];
+		expect(filter).toBeLessThanOrEqual(4);
+		for (let i = 0; i < stride; i++) {
+			const x = raw[y * (1 + stride) + 1 + i];
+			const a = i >= 3 ? rgb[y * stride + i - 3] : 0;
+			const b = y > 0 ? rgb[(y - 1) * stride + i] : 0;
+			const c = i >= 3 && y > 0 ? rgb[(y - 1) * stride + i - 3] : 0;
+			let predicted = 0;
+			if (filter === 1) predicted = a;
+			else if (filter === 2) predicted = b;
+			else if (filter === 3) predicted = (a + b) >> 1;
+			else if (filter === 4) {
+				const p = a + b - c;
+				const pa = Math.abs(p - a);
+				const pb = Math.abs(p - b);
+				const pc = Math.abs(p - c);
+				predicted = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+			}
+			rgb[y * stride + i] = (x + predicted) & 255;
+		}
+	}
+	return { width, height, rgb };
+}
+
+type Box = { type: string; start: number; end: number; children?: Box[] };
+const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'dinf']);
+
+function boxes(file: Buffer, start: number, end: number): Box[] {
+	const out: Box[] = [];
+	let o = start;
+	while (o < end) {
+		const size = file.readUInt32BE(o);
+		const type = file.toString('latin1', o + 4, o + 8);
+		expect(size).toBeGreaterThanOrEqual(8);
+		const box: Box = { type, start: o + 8, end: o + size };
+		if (CONTAINERS.has(type)) box.children = boxes(file, o + 8, o + size);
+		out.push(box);
+		o += size;
+	}
+	expect(o).toBe(end);
+	return out;
+}
+
+function path(tree: Box[], ...types: string[]): Box {
+	let found: Box | undefined;
+	let level = tree;
+	for (const type of types) {
+		found = level.find((b) => b.type === type);
+		if (!found) throw new Error(`no ${types.join('/')}`);
+		level = found.children ?? [];
+	}
+	return found as Box;
+}
+
+// ---- sizes -------------------------------------------------------------------------------------
+
+const IMAGE_TABLE: Array<[string, Array<[number, number]>]> = [
+	['1:1', [[512, 512], [1024, 1024], [2048, 2048], [4096, 4096]]],
+	['2:3', [[344, 512], [680, 1024], [1368, 2048], [2728, 4096]]],
+	['3:2', [[512, 344], [1024, 680], [2048, 1368], [4096, 2728]]],
+	['3:4', [[384, 512], [768, 1024], [1536, 2048], [3072, 4096]]],
+	['4:3', [[512, 384], [1024, 768], [2048, 1536], [4096, 3072]]],
+	['4:5', [[408, 512], [816, 1024], [1640, 2048], [3280, 4096]]],
+	['5:4', [[512, 408], [1024, 816], [2048, 1640], [4096, 3280]]],
+	['9:16', [[288, 512], [576, 1024], [1152, 2048], [2304, 4096]]],
+	['16:9', [[512, 288], [1024, 576], [2048, 1152], [4096, 2304]]],
+	['21:9', [[512, 216], [1024, 440], [2048, 880], [4096, 1752]]],
+	['9:21', [[216, 512], [440, 1024], [880, 2048], [1752, 4096]]],
+	['1:4', [[128, 512], [256, 1024], [512, 2048], [1024, 4096]]],
+	['1:8', [[64, 512], [128, 1024], [256, 2048], [512, 4096]]],
+	['4:1', [[512, 128], [1024, 256], [2048, 512], [4096, 1024]]],
+	['8:1', [[512, 64], [1024, 128], [2048, 256], [4096, 512]]],
+];
+const TIERS: Array<[string, number]> = [
+	['512', 512],
+	['1K', 1024],
+	['2K', 2048],
+	['4K', 4096],
+];
+
+describe('imageSize', () => {
+	describe.each(IMAGE_TABLE)('%s', (aspect, expected) => {
+		it.each(TIERS.map(([tier, long], i) => [tier, long, expected[i]] as const))(
+			'at %s',
+			(tier, long, [width, height]) => {
+				const size = imageSize(aspect, tier);
+				expect(size).toEqual({ width, height });
+				// The rule: long side = tier, short side = nearest multiple of 8 of the exact ratio.
+				const [a, b] = aspect.split(':').map(Number);
+				expect(Math.max(size.width, size.height)).toBe(long);
+				expect(size.width >= size.height).toBe(a >= b);
+				const short = Math.min(size.width, size.height);
+				expect(short % 8).toBe(0);
+				expect(Math.abs(short - (long * Math.min(a, b)) / Math.max(a, b))).toBeLessThanOrEqual(4);
+			},
+		);
+	});
+
+	it('gives the documented examples', () => {
+		expect(imageSize('1:1', '1K')).toEqual({ width: 1024, height: 1024 });
+		expect(imageSize('16:9', '1K')).toEqual({ width: 1024, height: 576 });
+		expect(imageSize('9:16', '2K')).toEqual({ width: 1152, height: 2048 });
+	});
+
+	it('rejects unknown tiers and malformed ratios', () => {
+		expect(() => imageSize('16:9', '8K')).toThrow();
+		expect(() => imageSize('16:9', '720P')).toThrow();
+		expect(() => imageSize('wide', '1K')).toThrow();
+		expect(() => imageSize('0:9', '1K')).toThrow();
+	});
+});
+
+describe('videoSize', () => {
+	it.each([
+		['16:9', '720P', 1280, 720],
+		['9:16', '1080P', 1080, 1920],
+		['21:9', '480P', 1120, 480],
+		['21:9', '1080P', 2520, 1080],
+		['16:9', '480P', 854, 480],
+		['16:9', '1080P', 1920, 1080],
+		['9:16', '720P', 720, 1280],
+		['1:1', '720P', 720, 720],
+		['4:3', '480P', 640, 480],
+		['3:4', '1080P', 1080, 1440],
+		['adaptive', '720P', 1280, 720],
+	])('%s at %s is %ix%i', (aspect, tier, width, height) => {
+		expect(videoSize(aspect, tier)).toEqual({ width, height });
+	});
+
+	it('keeps the short side at the tier and both sides even', () => {
+		for (const aspect of ['1:1', '3:4', '4:3', '9:16', '16:9', '21:9', '2:3', '3:2']) {
+			for (const [tier, short] of [['480P', 480], ['720P', 720], ['1080P', 1080]] as const) {
+				const { width, height } = videoSize(aspect, tier);
+				expect(Math.min(width, height)).toBe(short);
+				expect(width % 2).toBe(0);
+				expect(height % 2).toBe(0);
+			}
+		}
+	});
+
+	it('rejects unknown tiers', () => {
+		expect(() => videoSize('16:9', '4K')).toThrow();
+		expect(() => videoSize('16:9', '1K')).toThrow();
+	});
+});
+
+// ---- PNG ---------------------------------------------------------------------------------------
+
+describe('renderPng', () => {
+	const sizes: PixelSize[] = [
+		{ width: 1, height: 1 },
+		{ width: 7, height: 5 },
+		{ width: 512, height: 288 },
+		{ width: 216, height: 512 },
+		{ width: 1024, height: 576 },
+		{ width: 1023, height: 777 },
+		{ width: 128, height: 1024 },
+		{ width: 2048, height: 1152 },
+	];
+
+	it.each(sizes)('round-trips $width x $height through readPngSize and inflate', (size) => {
+		const file = renderPng(size, `seed-${size.width}x${size.height}`);
+		expect(file.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+		expect(readPngSize(file)).toEqual(size);
+		const chunks = pngChunks(file);
+		expect(chunks.map((c) => c.type)).toEqual(['IHDR', ...chunks.slice(1, -1).map(() => 'IDAT'), 'IEND']);
+		const raw = inflateSync(Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data)));
+		expect(raw.length).toBe(size.height * (1 + 3 * size.width));
+	});
+
+	it('draws a picture, not a flat colour', () => {
+		const { width, height, rgb } = decodePng(renderPng({ width: 512, height: 512 }, 'picture'));
+		const colours = new Set<number>();
+		let sum = 0;
+		let sumSq = 0;
+		for (let i = 0; i < rgb.length; i += 3) {
+			colours.add((rgb[i] << 16) | (rgb[i + 1] << 8) | rgb[i + 2]);
+			const luma = (rgb[i] * 299 + rgb[i + 1] * 587 + rgb[i + 2] * 114) / 1000;
+			sum += luma;
+			sumSq += luma * luma;
+		}
+		const n = width * height;
+		const std = Math.sqrt(sumSq / n - (sum / n) ** 2);
+		expect(colours.size).toBeGreaterThan(1000);
+		expect(std).toBeGreaterThan(5);
+		// Some high-frequency texture: neighbouring pixels differ in many places.
+		let differing = 0;
+		for (let i = 3; i < rgb.length; i++) if (rgb[i] !== rgb[i - 3]) differing++;
+		expect(differing / rgb.length).toBeGreaterThan(0.2);
+	});
+
+	it('decodes large pictures completely (1K grid of 2x2 cells)', () => {
+		const { rgb, width, height } = decodePng(renderPng({ width: 1024, height: 576 }, 'large'));
+		expect(rgb.length).toBe(width * height * 3);
+		const first = Buffer.from(rgb.subarray(0, 3 * width));
+		const last = Buffer.from(rgb.subarray((height - 1) * 3 * width));
+		expect(first.equals(last)).toBe(false);
+	});
+
+	it('is deterministic for a seed and differs between seeds', () => {
+		const size = { width: 640, height: 360 };
+		const a = renderPng(size, 'task_1/0');
+		expect(renderPng(size, 'task_1/0').equals(a)).toBe(true);
+		expect(renderPng(size, 'task_1/1').equals(a)).toBe(false);
+		expect(renderPng(size, 'task_2/0').equals(a)).toBe(false);
+		const big = { width: 1024, height: 1024 };
+		expect(renderPng(big, 'x').equals(renderPng(big, 'x'))).toBe(true);
+		expect(renderPng(big, 'x').equals(renderPng(big, 'y'))).toBe(false);
+	});
+
+	it('rejects impossible sizes', () => {
+		expect(() => renderPng({ width: 0, height: 10 }, 's')).toThrow();
+		expect(() => renderPng({ width: 10.5, height: 10 }, 's')).toThrow();
+	});
+});
+
+describe('readPngSize', () => {
+	it('throws on garbage and on damaged headers', () => {
+		expect(() => readPngSize(Buffer.alloc(0))).toThrow();
+		expect(() => readPngSize(Buffer.from('hello, this is not a PNG file at all'))).toThrow();
+		expect(() => readPngSize(Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 37) & 255)))).toThrow();
+		const good = renderPng({ width: 32, height: 16 }, 'crc');
+		const badCrc = Buffer.from(good);
+		badCrc[17] ^= 1; // width byte inside IHDR
+		expect(() => readPngSize(badCrc)).toThrow();
+		const badSignature = Buffer.from(good);
+		badSignature[1] = 0x51;
+		expect(() => readPngSize(badSignature)).toThrow();
+		expect(() => readPngSize(renderMp4({ width: 64, height: 64 }, 1, 'mp4'))).toThrow();
+	});
+});
+
+// ---- MP4 ---------------------------------------------------------------------------------------
+
+describe('renderMp4', () => {
+	const cases: Array<[PixelSize, number]> = [
+		[{ width: 1280, height: 720 }, 5],
+		[{ width: 1080, height: 1920 }, 15],
+		[{ width: 720, height: 720 }, 3],
+		[{ width: 1120, height: 480 }, 4],
+		[{ width: 1920, height: 1080 }, 10],
+		[{ width: 854, height: 480 }, 7.5],
+		[{ width: 2, height: 2 }, 1],
+	];
+
+	it.each(cases)('round-trips %o for %d s through readMp4Info', (size, duration) => {
+		const file = renderMp4(size, duration, 'video');
+		expect(readMp4Info(file)).toEqual({ ...size, durationSeconds: duration, codec: 'avc1' });
+		expect(file.length).toBeLessThan(100_000);
+	});
+
+	it('lays out ftyp, moov and mdat with consistent sample tables', () => {
+		const file = renderMp4({ width: 1280, height: 720 }, 5, 'layout');
+		const tree = boxes(file, 0, file.length);
+		expect(tree.map((b) => b.type)).toEqual(['ftyp', 'moov', 'mdat']);
+		const mdat = path(tree, 'mdat');
+		const stbl = ['moov', 'trak', 'mdia', 'minf', 'stbl'];
+		const stco = path(tree, ...stbl, 'stco');
+		expect(file.readUInt32BE(stco.start + 4)).toBe(1);
+		expect(file.readUInt32BE(stco.start + 8)).toBe(mdat.start);
+		const stsz = path(tree, ...stbl, 'stsz');
+		const count = file.readUInt32BE(stsz.start + 8);
+		expect(count).toBeGreaterThanOrEqual(5);
+		let total = 0;
+		for (let i = 0; i < count; i++) total += file.readUInt32BE(stsz.start + 12 + 4 * i);
+		expect(total).toBe(mdat.end - mdat.start);
+		// Samples are length-prefixed NAL units: one IDR picture, then non-IDR pictures.
+		let o = mdat.start;
+		const nalTypes: number[] = [];
+		while (o < mdat.end) {
+			const length = file.readUInt32BE(o);
+			nalTypes.push(file[o + 4] & 31);
+			o += 4 + length;
+		}
+		expect(o).toBe(mdat.end);
+		expect(nalTypes[0]).toBe(5);
+		expect(nalTypes.slice(1).every((t) => t === 1)).toBe(true);
+		expect(nalTypes.length).toBe(count);
+		// The decoder configuration: H.264 Baseline SPS and PPS.
+		const stsd = path(tree, ...stbl, 'stsd');
+		expect(file.toString('latin1', stsd.start + 12, stsd.start + 16)).toBe('avc1');
+		const avcC = file.indexOf('avcC', stsd.start, 'latin1');
+		expect(avcC).toBeGreaterThan(0);
+		expect(file[avcC + 4]).toBe(1); // configurationVersion
+		expect(file[avcC + 5]).toBe(66); // Baseline
+		expect(file[avcC + 12] & 31).toBe(7); // first parameter set is an SPS
+		// Track timing adds up to the duration.
+		const mdhd = path(tree, 'moov', 'trak', 'mdia', 'mdhd');
+		expect(file.readUInt32BE(mdhd.start + 16) / file.readUInt32BE(mdhd.start + 12)).toBe(5);
+	});
+
+	it('is deterministic for a seed and differs between seeds', () => {
+		const size = { width: 1280, height: 720 };
+		const a = renderMp4(size, 5, 'task_1/0');
+		expect(renderMp4(size, 5, 'task_1/0').equals(a)).toBe(true);
+		expect(renderMp4(size, 5, 'task_9/0').equals(a)).toBe(false);
+	});
+
+	it('rejects sizes H.264 4:2:0 cannot crop to and impossible durations', () => {
+		expect(() => renderMp4({ width: 1281, height: 720 }, 5, 's')).toThrow();
+		expect(() => renderMp4({ width: 1280, height: 0 }, 5, 's')).toThrow();
+		expect(() => renderMp4({ width: 1280, height: 720 }, 0, 's')).toThrow();
+		expect(() => renderMp4({ width: 1280, height: 720 }, Number.NaN, 's')).toThrow();
+	});
+});
+
+describe('readMp4Info', () => {
+	it('throws on garbage, PNGs and truncated files', () => {
+		expect(() => readMp4Info(Buffer.alloc(0))).toThrow();
+		expect(() => readMp4Info(Buffer.from('definitely not an mp4 file, just some text'))).toThrow();
+		expect(() => readMp4Info(Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 91 + 7) & 255)))).toThrow();
+		expect(() => readMp4Info(renderPng({ width: 16, height: 16 }, 'png'))).toThrow();
+		const file = renderMp4({ width: 640, height: 480 }, 2, 'cut');
+		expect(() => readMp4Info(file.subarray(0, 300))).toThrow();
+		const onlyFtyp = file.subarray(0, file.readUInt32BE(0));
+		expect(() => readMp4Info(onlyFtyp)).toThrow();
+	});
+});
