@@ -120,19 +120,18 @@ export function taskFailedError(node: INode, task: TaskSnapshot, itemIndex?: num
 }
 
 /** The deadline passed while the task was still queued or processing. */
-export class TaskTimeoutError extends Error {
-	readonly taskId: string;
+export class TaskTimeoutError<Task extends TaskSnapshot = TaskSnapshot> extends Error {
 	readonly kind: TaskKind;
-	readonly lastStatus: string;
+	/** The task as last seen (queued or processing). */
+	readonly lastTask: Task;
 	readonly waitedMs: number;
-	constructor(taskId: string, kind: TaskKind, lastStatus: string, waitedMs: number) {
+	constructor(kind: TaskKind, lastTask: Task, waitedMs: number) {
 		super(
-			`Task ${taskId} is still ${lastStatus} after ${Math.round(waitedMs / 1000)} s. Use Imini Wait with this task ID to keep waiting, or raise the timeout.`,
+			`Task ${lastTask.task_id} is still ${lastTask.status} after ${Math.round(waitedMs / 1000)} s. Use Imini Wait with this task ID to keep waiting, or raise the timeout.`,
 		);
 		this.name = 'TaskTimeoutError';
-		this.taskId = taskId;
 		this.kind = kind;
-		this.lastStatus = lastStatus;
+		this.lastTask = lastTask;
 		this.waitedMs = waitedMs;
 	}
 }

@@ -65,7 +65,6 @@ type Watch = {
 	deadlineAt: number;
 	checks: number;
 	nextAt: number;
-	lastStatus: string;
 	resolve: (task: IminiTask) => void;
 	reject: (error: unknown) => void;
 };
@@ -96,7 +95,6 @@ export class TaskPoller {
 				deadlineAt: submittedAt + timeoutMs,
 				checks: 0,
 				nextAt: Math.min(submittedAt + this.options.schedule.firstCheckMs, submittedAt + timeoutMs),
-				lastStatus: 'queued',
 				resolve,
 				reject,
 			};
@@ -162,7 +160,6 @@ export class TaskPoller {
 			return;
 		}
 		watch.checks++;
-		watch.lastStatus = task.status;
 		this.options.onCheck?.(task);
 		const now = this.clock.now();
 		if (isSettled(task)) {
@@ -170,7 +167,7 @@ export class TaskPoller {
 			watch.resolve(task);
 		} else if (now >= watch.deadlineAt) {
 			this.watches.delete(watch);
-			watch.reject(new TaskTimeoutError(watch.taskId, watch.kind, task.status, now - watch.startedAt));
+			watch.reject(new TaskTimeoutError(watch.kind, task, now - watch.startedAt));
 		} else {
 			// The last check lands on the deadline itself, so a task that finishes just in time counts.
 			watch.nextAt = Math.min(now + delayBeforeCheck(this.options.schedule, watch.checks + 1), watch.deadlineAt);

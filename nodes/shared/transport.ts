@@ -1,8 +1,7 @@
 // All HTTP to imini: authenticated through n8n's credential system (the key is added by n8n,
 // never by this code), with the retry policy of retry.ts, and cancellable by the Stop button.
-import { sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
-import type { Readable } from 'node:stream';
 import type { components } from './generated/imini-api';
 import type { TaskKind } from './catalog';
 import { IminiHttpError, IminiNetworkError } from './errors';
@@ -24,7 +23,10 @@ export type IminiTask = ImageTask | VideoTask;
 
 export type Attempted<T> = { value: T; attempts: number };
 
-export type DownloadedFile = { stream: Readable; mimeType: string | undefined; contentLength: number | undefined };
+/** A readable stream of the file (the type prepareBinaryData takes), not yet consumed. */
+type FileStream = Extract<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], { pipe: unknown }>;
+
+export type DownloadedFile = { stream: FileStream; mimeType: string | undefined; contentLength: number | undefined };
 
 /** What the nodes need from imini; the poller and the batch runner only see this. */
 export interface IminiClient {
@@ -75,7 +77,7 @@ export function createIminiClient(ctx: IExecuteFunctions, baseUrl: string): Imin
 					abortSignal: signal,
 				})) as IN8nHttpFullResponse;
 			} catch (error) {
-				if (signal?.aborted) throw error;
+				if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'Execution canceled');
 				throw networkError(error);
 			}
 			if (response.statusCode >= 200 && response.statusCode < 300) {
@@ -113,10 +115,10 @@ export function createIminiClient(ctx: IExecuteFunctions, baseUrl: string): Imin
 						abortSignal: signal,
 					})) as IN8nHttpFullResponse;
 				} catch (error) {
-					if (signal?.aborted) throw error;
+					if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'Execution canceled');
 					throw networkError(error);
 				}
-				const stream = response.body as Readable;
+				const stream = response.body as FileStream;
 				if (response.statusCode < 200 || response.statusCode >= 300) {
 					stream.resume();
 					throw new IminiHttpError(response.statusCode, { status: response.statusCode }, parseRetryAfter(header(response, 'retry-after'), Date.now()));

@@ -1,0 +1,58 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { readFileOptions } from '../shared/descriptions';
+import { toNodeError } from '../shared/errors';
+import { submittedJson } from '../shared/output';
+import { runItems } from '../shared/router';
+import { settle } from '../shared/settle';
+import { generateProperties } from './description';
+import { buildRequest } from './request';
+
+export class IminiGenerate implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Imini Generate',
+		name: 'iminiGenerate',
+		icon: { light: 'file:../shared/icons/imini.svg', dark: 'file:../shared/icons/imini.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["resource"] + ": " + $parameter["model"] }}',
+		description:
+			'Generate images or videos with imini (Nano Banana, GPT Image, Kling, Seedance, HappyHorse) from a prompt and optional reference media; waits and returns the files as binary data',
+		documentationUrl: 'https://docs.imini.ai',
+		defaults: { name: 'Imini Generate' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'iminiApi', required: true }],
+		properties: generateProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const maxInFlight = (this.getNodeParameter('options.maxTasksInFlight', 0, 10) as number) || 10;
+		return await runItems(this, maxInFlight, async (itemIndex, run) => {
+			// Validation happens before anything is sent: a refused input costs no credits.
+			const { kind, model, body } = await buildRequest(this, itemIndex);
+			const submittedAt = Date.now();
+			let submitted;
+			try {
+				submitted = (await run.client.submit(kind, body)).value;
+			} catch (error) {
+				const attempts = (error as { attempts?: number }).attempts ?? 1;
+				throw toNodeError(this.getNode(), error, { call: 'submit', kind, attempts }, itemIndex);
+			}
+			run.ledger.record(itemIndex, kind, submitted.task_id, 'queued');
+			if (!this.getNodeParameter('waitForCompletion', itemIndex, true)) {
+				return [{ json: submittedJson(kind, submitted, model), pairedItem: { item: itemIndex } }];
+			}
+			const items = await settle(this, run, kind, submitted.task_id, itemIndex, {
+				timeoutMs: (this.getNodeParameter('timeout', itemIndex, kind === 'image' ? 120 : 600) as number) * 1000,
+				submittedAt,
+				download: this.getNodeParameter('download', itemIndex, true) ? readFileOptions(this, itemIndex) : null,
+				onTimeout: 'error',
+			});
+			// The submit's request_id is the one to quote when reconciling with imini.
+			for (const item of items) item.json.submit_request_id = submitted.request_id;
+			return items;
+		});
+	}
+}

@@ -1,0 +1,180 @@
+// Turns one item's parameters into the request body for its model, and refuses it (before any
+// credit is spent) when the model would: limits from the catalog, reference combinations from
+// the shared rules, imini's 64 MB body cap.
+import { NodeOperationError, jsonParse } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { z } from 'zod/v4';
+import {
+	imageModelCatalog,
+	imageRequestSchemas,
+	modelKind,
+	videoModelCatalog,
+	videoRequestSchemas,
+} from '../shared/catalog';
+import type { ImageModelId, TaskKind, VideoModelId } from '../shared/catalog';
+import { checkVideoReferences } from '../shared/reference-rules';
+
+export type GenerateRequest = { kind: TaskKind; model: string; body: IDataObject };
+
+/** imini caps a request body at 64 MB (reference images travel inside it as data URLs). */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+const fieldLabels: Record<string, string> = {
+	prompt: 'Prompt',
+	aspect_ratio: 'Aspect Ratio',
+	resolution: 'Resolution',
+	quality: 'Quality',
+	num: 'Number of Images',
+	images: 'Reference Images',
+	reference_images: 'Reference Images',
+	reference_videos: 'Reference Videos',
+	reference_audios: 'Reference Audios',
+	duration: 'Duration',
+	generate_audio: 'Generate Audio',
+	extra_params: 'Model Options',
+};
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+	const [field, ...rest] = issue.path.map(String);
+	const label = field === undefined ? 'Request' : (fieldLabels[field] ?? field);
+	const where = rest.map((part) => (/^\d+$/.test(part) ? `#${Number(part) + 1}` : part)).join(' ');
+	return `${label}${where ? ` ${where}` : ''}: ${issue.message}`;
+}
+
+type ReferenceEntry = { source?: 'binary' | 'url'; binaryProperty?: string; url?: string; referenceType?: string };
+
+async function referenceUrl(ctx: IExecuteFunctions, itemIndex: number, entry: ReferenceEntry, position: number): Promise<string> {
+	if (entry.source === 'url') {
+		const url = (entry.url ?? '').trim();
+		if (!url) throw new NodeOperationError(ctx.getNode(), `Reference image #${position} has no URL`, { itemIndex });
+		return url;
+	}
+	const property = (entry.binaryProperty ?? 'data').trim();
+	const binary = ctx.helpers.assertBinaryData(itemIndex, property);
+	if (!binary.mimeType?.startsWith('image/')) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Reference image #${position}: the binary property "${property}" holds ${binary.mimeType || 'an unknown type'}, not an image`,
+			{ itemIndex },
+		);
+	}
+	const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+	return `data:${binary.mimeType};base64,${buffer.toString('base64')}`;
+}
+
+async function readReferences(ctx: IExecuteFunctions, itemIndex: number, parameter: string): Promise<Array<{ url: string; reference_type?: string }>> {
+	const collection = ctx.getNodeParameter(parameter, itemIndex, {}) as { image?: ReferenceEntry[] };
+	const references = [];
+	for (const [index, entry] of (collection.image ?? []).entries()) {
+		const url = await referenceUrl(ctx, itemIndex, entry, index + 1);
+		references.push(entry.referenceType ? { url, reference_type: entry.referenceType } : { url });
+	}
+	return references;
+}
+
+function urls<T extends string>(ctx: IExecuteFunctions, itemIndex: number, parameter: string, key: T): Array<Record<string, string>> {
+	const collection = ctx.getNodeParameter(parameter, itemIndex, {}) as Record<T, Array<Record<string, string>>>;
+	return (collection[key] ?? []).map((entry) => ({ ...entry, url: (entry.url ?? '').trim() }));
+}
+
+async function imageBody(ctx: IExecuteFunctions, itemIndex: number, model: ImageModelId, prompt: string): Promise<IDataObject> {
+	const entry = imageModelCatalog[model];
+	const body: IDataObject = { model, prompt };
+	const aspectRatio = ctx.getNodeParameter('aspectRatio', itemIndex, entry.aspectRatioRequired ? '1:1' : '') as string;
+	if (aspectRatio) body.aspect_ratio = aspectRatio;
+	if (entry.resolutions.length > 1) body.resolution = ctx.getNodeParameter('resolution', itemIndex, entry.defaultResolution);
+	if (entry.qualities) body.quality = ctx.getNodeParameter('quality', itemIndex, 'medium');
+	if (entry.numMax) body.num = ctx.getNodeParameter('numberOfImages', itemIndex, 1);
+	const images = await readReferences(ctx, itemIndex, 'referenceImages');
+	if (images.length) body.images = images;
+	return body;
+}
+
+async function videoBody(ctx: IExecuteFunctions, itemIndex: number, model: VideoModelId, prompt: string): Promise<IDataObject> {
+	const entry = videoModelCatalog[model];
+	const body: IDataObject = { model };
+	if (prompt || entry.promptRequired) body.prompt = prompt;
+	body.resolution = ctx.getNodeParameter('resolution', itemIndex, entry.defaultResolution);
+	if (entry.aspectRatios) body.aspect_ratio = ctx.getNodeParameter('aspectRatio', itemIndex, entry.defaultAspectRatio);
+	if (entry.duration) body.duration = ctx.getNodeParameter('duration', itemIndex, entry.duration.default);
+	if (entry.audio) body.generate_audio = ctx.getNodeParameter('generateAudio', itemIndex, entry.audio.default);
+
+	const images = await readReferences(ctx, itemIndex, 'videoReferenceImages');
+	if (images.length) body.reference_images = images;
+	if (entry.referenceVideosMax > 0) {
+		const videos = urls(ctx, itemIndex, 'referenceVideos', 'video').map(({ url, referType }) =>
+			entry.referTypes && referType ? { url, refer_type: referType } : { url },
+		);
+		if (videos.length) body.reference_videos = videos;
+	}
+	if (entry.referenceAudiosMax > 0) {
+		const audios = urls(ctx, itemIndex, 'referenceAudios', 'audio').map(({ url }) => ({ url }));
+		if (audios.length) body.reference_audios = audios;
+	}
+
+	const options = ctx.getNodeParameter('modelOptions', itemIndex, {}) as {
+		negativePrompt?: string;
+		cfgScale?: number;
+		characterOrientation?: string;
+		audioSetting?: string;
+		extraParams?: string | IDataObject;
+	};
+	const extra: IDataObject = {};
+	const supports = (param: string) => (entry.extraParams as readonly string[]).includes(param);
+	if (options.negativePrompt && supports('negative_prompt')) extra.negative_prompt = options.negativePrompt;
+	if (options.cfgScale !== undefined && supports('cfg_scale')) extra.cfg_scale = options.cfgScale;
+	if (options.characterOrientation && supports('character_orientation')) extra.character_orientation = options.characterOrientation;
+	if (options.audioSetting && supports('audio_setting')) extra.audio_setting = options.audioSetting;
+	if (options.extraParams !== undefined && options.extraParams !== '') {
+		const parsed =
+			typeof options.extraParams === 'string'
+				? jsonParse<IDataObject>(options.extraParams, {
+						errorMessage: 'Model Options > Extra Parameters (JSON) is not valid JSON',
+					})
+				: options.extraParams;
+		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+			throw new NodeOperationError(ctx.getNode(), 'Model Options > Extra Parameters (JSON) must be a JSON object', { itemIndex });
+		}
+		Object.assign(extra, parsed);
+	}
+	if (Object.keys(extra).length) body.extra_params = extra;
+	return body;
+}
+
+export async function buildRequest(ctx: IExecuteFunctions, itemIndex: number): Promise<GenerateRequest> {
+	const kind = ctx.getNodeParameter('resource', itemIndex) as TaskKind;
+	const model = ctx.getNodeParameter('model', itemIndex) as string;
+	if (modelKind(model) !== kind) {
+		throw new NodeOperationError(ctx.getNode(), `"${model}" is not an imini ${kind} model`, {
+			itemIndex,
+			description: `Known ${kind} models: ${Object.keys(kind === 'image' ? imageModelCatalog : videoModelCatalog).join(', ')}`,
+		});
+	}
+	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
+	const body =
+		kind === 'image'
+			? await imageBody(ctx, itemIndex, model as ImageModelId, prompt)
+			: await videoBody(ctx, itemIndex, model as VideoModelId, prompt);
+
+	const name = kind === 'image' ? imageModelCatalog[model as ImageModelId].name : videoModelCatalog[model as VideoModelId].name;
+	const schema = kind === 'image' ? imageRequestSchemas[model as ImageModelId] : videoRequestSchemas[model as VideoModelId];
+	const parsed = schema.safeParse(body);
+	const problem = parsed.success
+		? kind === 'video'
+			? checkVideoReferences(body as Parameters<typeof checkVideoReferences>[0])
+			: null
+		: parsed.error.issues.map(describeIssue).join('; ');
+	if (problem) {
+		throw new NodeOperationError(ctx.getNode(), `${name} cannot take this input: ${problem}`, {
+			itemIndex,
+			description: 'Nothing was sent to imini and no credits were used. Fix the parameter and run again.',
+		});
+	}
+	if (JSON.stringify(body).length > MAX_BODY_BYTES) {
+		throw new NodeOperationError(ctx.getNode(), 'The request is larger than imini\'s 64 MB limit', {
+			itemIndex,
+			description: 'Reference images from binary data are sent inline. Use smaller images, fewer of them, or public URLs.',
+		});
+	}
+	return { kind, model, body };
+}

@@ -1,0 +1,52 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { downloadProperty, fileOptions, readFileOptions, taskIdProperty, taskTypeProperty } from '../shared/descriptions';
+import { toNodeError } from '../shared/errors';
+import { taskItems } from '../shared/output';
+import { runItems } from '../shared/router';
+import { readTaskId, resolveTask } from '../shared/task-lookup';
+
+export class IminiGetTask implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Imini Get Task',
+		name: 'iminiGetTask',
+		icon: { light: 'file:../shared/icons/imini.svg', dark: 'file:../shared/icons/imini.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ "Status of " + $parameter["taskId"] }}',
+		description:
+			'Check an imini image or video task once: returns its status (queued, processing, succeeded, failed) and, when it has succeeded, its files',
+		documentationUrl: 'https://docs.imini.ai',
+		defaults: { name: 'Imini Get Task' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'iminiApi', required: true }],
+		properties: [
+			taskIdProperty,
+			taskTypeProperty,
+			{ ...downloadProperty, description: 'Whether to download the files of a succeeded task as binary data (one item per file)' },
+			{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: fileOptions },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await runItems(this, 10, async (itemIndex, run) => {
+			const taskId = readTaskId(this, itemIndex);
+			const found = await resolveTask(this, run, itemIndex, taskId);
+			let task = found.task;
+			if (!task) {
+				try {
+					task = (await run.client.getTask(found.kind, taskId)).value;
+				} catch (error) {
+					const attempts = (error as { attempts?: number }).attempts ?? 1;
+					throw toNodeError(this.getNode(), error, { call: 'poll', kind: found.kind, taskId, attempts }, itemIndex);
+				}
+			}
+			run.ledger.record(itemIndex, found.kind, taskId, task.status);
+			// A status check reports a failed task as data, not as an error: the check itself worked.
+			const download = this.getNodeParameter('download', itemIndex, true) ? readFileOptions(this, itemIndex) : null;
+			return await taskItems(this, run.client, found.kind, task, download, itemIndex);
+		});
+	}
+}

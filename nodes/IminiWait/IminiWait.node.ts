@@ -1,0 +1,77 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import {
+	downloadProperty,
+	fileOptions,
+	pollingOptions,
+	readFileOptions,
+	taskIdProperty,
+	taskTypeProperty,
+	timeoutProperty,
+} from '../shared/descriptions';
+import { runItems } from '../shared/router';
+import { settle } from '../shared/settle';
+import { readTaskId, resolveTask } from '../shared/task-lookup';
+
+/** Waiting costs no credits, so every item's task is watched at once (up to this many). */
+const MAX_WATCHED = 100;
+
+export class IminiWait implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Imini Wait',
+		name: 'iminiWait',
+		icon: { light: 'file:../shared/icons/imini.svg', dark: 'file:../shared/icons/imini.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ "Wait for " + $parameter["taskId"] }}',
+		description:
+			'Wait until an imini image or video task finishes (checks after 2 s, then every 2, 3, 5 s) and return its files; on timeout fail or output the task as still running',
+		documentationUrl: 'https://docs.imini.ai',
+		defaults: { name: 'Imini Wait' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'iminiApi', required: true }],
+		properties: [
+			taskIdProperty,
+			taskTypeProperty,
+			timeoutProperty(null),
+			{
+				displayName: 'On Timeout',
+				name: 'onTimeout',
+				type: 'options',
+				default: 'error',
+				options: [
+					{ name: 'Fail', value: 'error', description: 'Stop with an error that names the task ID' },
+					{
+						name: 'Output the Task as Still Running',
+						value: 'output',
+						description: 'Return the task with its status (queued or processing), e.g. to loop back into this node',
+					},
+				],
+			},
+			downloadProperty,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [...fileOptions, ...pollingOptions],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await runItems(this, MAX_WATCHED, async (itemIndex, run) => {
+			const taskId = readTaskId(this, itemIndex);
+			const { kind } = await resolveTask(this, run, itemIndex, taskId);
+			run.ledger.record(itemIndex, kind, taskId, 'processing');
+			return await settle(this, run, kind, taskId, itemIndex, {
+				timeoutMs: (this.getNodeParameter('timeout', itemIndex, 120) as number) * 1000,
+				download: this.getNodeParameter('download', itemIndex, true) ? readFileOptions(this, itemIndex) : null,
+				onTimeout: this.getNodeParameter('onTimeout', itemIndex, 'error') as 'error' | 'output',
+			});
+		});
+	}
+}

@@ -1,0 +1,112 @@
+// Parameters the three nodes share, and how to read them for one item.
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { TaskKind } from './catalog';
+import { scheduleWithin } from './poller';
+import type { PollSchedule } from './poller';
+
+/** imini's advice: give up after about 2 minutes for an image and 10 for a video. */
+export const defaultTimeoutSeconds: Record<TaskKind, number> = { image: 120, video: 600 };
+
+export const taskIdProperty: INodeProperties = {
+	displayName: 'Task ID',
+	name: 'taskId',
+	type: 'string',
+	default: '={{ $json.task_id }}',
+	required: true,
+	placeholder: 'task_2041350318103396352',
+	description: 'The task_id returned by Imini Generate (with Wait for Completion off)',
+};
+
+export const taskTypeProperty: INodeProperties = {
+	displayName: 'Task Type',
+	name: 'taskType',
+	type: 'options',
+	default: 'auto',
+	options: [
+		{ name: 'Auto-Detect', value: 'auto', description: 'Use the kind field of the input item, otherwise ask imini' },
+		{ name: 'Image', value: 'image' },
+		{ name: 'Video', value: 'video' },
+	],
+	description: 'Image and video tasks are looked up at different addresses',
+};
+
+export const downloadProperty: INodeProperties = {
+	displayName: 'Download Results',
+	name: 'download',
+	type: 'boolean',
+	default: true,
+	description: 'Whether to download finished images and videos as binary data (one item per file). Off returns their URLs only; imini keeps them for a limited time.',
+};
+
+export function timeoutProperty(kind: TaskKind | null, show: INodeProperties['displayOptions'] = undefined): INodeProperties {
+	const seconds = defaultTimeoutSeconds[kind ?? 'image'];
+	return {
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: seconds,
+		description: `How long to wait for the task to finish${kind ? '' : ' (imini suggests 120 for images, 600 for videos)'}`,
+		...(show ? { displayOptions: show } : {}),
+	};
+}
+
+export const fileOptions: INodeProperties[] = [
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		description: 'Name of the binary property that receives each downloaded file',
+	},
+	{
+		displayName: 'File Name Prefix',
+		name: 'fileNamePrefix',
+		type: 'string',
+		default: 'imini',
+		description: 'Files are named prefix-taskID-index.png (or .mp4); leave empty for taskID-index.png',
+	},
+	{
+		displayName: 'Download Video Cover',
+		name: 'downloadCover',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to also download the cover image of each video, into the binary property "cover"',
+	},
+];
+
+export const pollingOptions: INodeProperties[] = [
+	{
+		displayName: 'First Check After (Seconds)',
+		name: 'firstCheckAfter',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 1 },
+		default: 2,
+		description: 'Wait this long after submitting before the first status check (imini suggests 2)',
+	},
+	{
+		displayName: 'Longest Check Interval (Seconds)',
+		name: 'maxCheckInterval',
+		type: 'number',
+		typeOptions: { minValue: 0.1, numberPrecision: 1 },
+		default: 5,
+		description: 'Checks back off 2 s, 3 s, 5 s; this caps the interval (imini suggests 5)',
+	},
+];
+
+export type FileOptions = { binaryPropertyName: string; fileNamePrefix: string; downloadCover: boolean };
+
+export function readFileOptions(ctx: IExecuteFunctions, itemIndex: number): FileOptions {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as Partial<FileOptions>;
+	return {
+		binaryPropertyName: options.binaryPropertyName?.trim() || 'data',
+		fileNamePrefix: options.fileNamePrefix?.trim() ?? 'imini',
+		downloadCover: options.downloadCover ?? false,
+	};
+}
+
+/** The polling schedule is read once per run: one poller serves every item. */
+export function readSchedule(ctx: IExecuteFunctions): PollSchedule {
+	const options = ctx.getNodeParameter('options', 0, {}) as { firstCheckAfter?: number; maxCheckInterval?: number };
+	return scheduleWithin((options.firstCheckAfter ?? 2) * 1000, (options.maxCheckInterval ?? 5) * 1000);
+}

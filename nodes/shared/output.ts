@@ -1,0 +1,101 @@
+// What the nodes output for a task: one item per result file (ready for Drive or Slack), with
+// the file as binary data when asked; a single status item while the task is not finished.
+// All three nodes shape their output here, so the fields are the same everywhere.
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { TaskKind } from './catalog';
+import type { FileOptions } from './descriptions';
+import { IminiHttpError, toNodeError } from './errors';
+import type { IminiClient, IminiTask, TaskSubmitted } from './transport';
+
+type ResultFile = { url: string; width: number; height: number; duration?: number; cover_url?: string };
+
+export function submittedJson(kind: TaskKind, submitted: TaskSubmitted, model: string): IDataObject {
+	return {
+		task_id: submitted.task_id,
+		request_id: submitted.request_id,
+		// imini has echoed a different model name in an example: report what was asked for.
+		model,
+		kind,
+		status: 'queued',
+		created_at: submitted.created_at,
+	};
+}
+
+export function taskJson(kind: TaskKind, task: IminiTask): IDataObject {
+	return {
+		task_id: task.task_id,
+		request_id: task.request_id,
+		model: task.model,
+		kind,
+		status: task.status,
+		created_at: task.created_at,
+		completed_at: task.completed_at ?? null,
+		...(task.status === 'failed' ? { error: { code: task.error.code, message: task.error.message } } : {}),
+	};
+}
+
+export function resultFiles(task: IminiTask): ResultFile[] {
+	if (task.status !== 'succeeded') return [];
+	return 'images' in task ? task.images : 'videos' in task ? task.videos : [];
+}
+
+const extensions: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'video/mp4': 'mp4', 'video/quicktime': 'mov' };
+
+function fileName(prefix: string, taskId: string, index: number, url: string, mimeType: string | undefined, suffix = ''): string {
+	const fromUrl = /\.([a-z0-9]{2,4})(?:\?|#|$)/i.exec(new URL(url).pathname)?.[1];
+	const extension = (mimeType && extensions[mimeType]) ?? fromUrl ?? 'bin';
+	return `${prefix ? `${prefix}-` : ''}${taskId}-${index}${suffix}.${extension}`;
+}
+
+async function downloadFile(
+	ctx: IExecuteFunctions,
+	client: IminiClient,
+	taskId: string,
+	url: string,
+	name: (mimeType: string | undefined) => string,
+	itemIndex: number,
+): Promise<IBinaryData> {
+	try {
+		const { value: file } = await client.download(url);
+		if (file.mimeType && !/^(image|video)\//.test(file.mimeType)) {
+			file.stream.resume();
+			throw new IminiHttpError(200, { message: `expected an image or video, got ${file.mimeType}` }, undefined);
+		}
+		return await ctx.helpers.prepareBinaryData(file.stream, name(file.mimeType), file.mimeType);
+	} catch (error) {
+		const attempts = (error as { attempts?: number }).attempts ?? 1;
+		throw toNodeError(ctx.getNode(), error, { call: 'download', taskId, url, attempts }, itemIndex);
+	}
+}
+
+/** Output items for a task as it is now; downloads its files when it has succeeded and `download` is on. */
+export async function taskItems(
+	ctx: IExecuteFunctions,
+	client: IminiClient,
+	kind: TaskKind,
+	task: IminiTask,
+	download: FileOptions | null,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const base = taskJson(kind, task);
+	const files = resultFiles(task);
+	if (files.length === 0) return [{ json: base }];
+	const items: INodeExecutionData[] = [];
+	// One file at a time per task: with many tasks in flight, memory is bounded by tasks, not files.
+	for (const [index, file] of files.entries()) {
+		const json: IDataObject = { ...base, file_index: index, file_count: files.length, ...file };
+		const item: INodeExecutionData = { json };
+		if (download) {
+			const { fileNamePrefix: prefix, binaryPropertyName } = download;
+			item.binary = {
+				[binaryPropertyName]: await downloadFile(ctx, client, task.task_id, file.url, (mime) => fileName(prefix, task.task_id, index, file.url, mime), itemIndex),
+			};
+			if (download.downloadCover && file.cover_url) {
+				const coverUrl = file.cover_url;
+				item.binary.cover = await downloadFile(ctx, client, task.task_id, coverUrl, (mime) => fileName(prefix, task.task_id, index, coverUrl, mime, '-cover'), itemIndex);
+			}
+		}
+		items.push(item);
+	}
+	return items;
+}

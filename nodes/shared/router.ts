@@ -1,0 +1,121 @@
+// The per-item loop the three nodes share. Items run concurrently (at most `maxInFlight` at a
+// time) against one client and one poller, so a batch takes about as long as its slowest task.
+// The router owns pairedItem, Continue On Fail, cancellation and the task ledger: whatever goes
+// wrong, every task id created in this run reaches the output or the error message.
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { TaskKind } from './catalog';
+import { cancelledError } from './errors';
+import { readSchedule } from './descriptions';
+import { TaskPoller } from './poller';
+import { CREDENTIAL_TYPE, createIminiClient, PRODUCTION_BASE_URL } from './transport';
+import type { IminiClient } from './transport';
+
+type LedgerEntry = { taskId: string; kind: TaskKind; itemIndex: number; status: string };
+
+/** Every task this run created or watched, with its last known status. */
+export class TaskLedger {
+	private readonly entries = new Map<string, LedgerEntry>();
+
+	record(itemIndex: number, kind: TaskKind, taskId: string, status: string): void {
+		this.entries.set(taskId, { taskId, kind, itemIndex, status });
+	}
+
+	update(taskId: string, status: string): void {
+		const entry = this.entries.get(taskId);
+		if (entry) entry.status = status;
+	}
+
+	forItem(itemIndex: number): LedgerEntry[] {
+		return [...this.entries.values()].filter((e) => e.itemIndex === itemIndex);
+	}
+
+	unsettled(): string[] {
+		return [...this.entries.values()].filter((e) => e.status === 'queued' || e.status === 'processing').map((e) => e.taskId);
+	}
+
+	describeOthers(itemIndex: number): string {
+		const others = [...this.entries.values()].filter((e) => e.itemIndex !== itemIndex);
+		if (others.length === 0) return '';
+		return `\nOther tasks of this run (their output is not returned because the node failed; fetch them with Imini Get Task): ${others
+			.map((e) => `${e.taskId} (${e.kind}, item ${e.itemIndex}, ${e.status})`)
+			.join(', ')}.`;
+	}
+}
+
+export type RunContext = {
+	client: IminiClient;
+	poller: TaskPoller;
+	ledger: TaskLedger;
+};
+
+export type PerItem = (itemIndex: number, run: RunContext) => Promise<INodeExecutionData[]>;
+
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+export async function runItems(ctx: IExecuteFunctions, maxInFlight: number, perItem: PerItem): Promise<INodeExecutionData[][]> {
+	const count = ctx.getInputData().length;
+	const credentials = await ctx.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE);
+	const client = createIminiClient(ctx, credentials.baseUrl || PRODUCTION_BASE_URL);
+	const ledger = new TaskLedger();
+
+	// One signal for this run: the Stop button, or the first failure when Continue On Fail is off
+	// (no further tasks are submitted, so no further credits are spent).
+	const cancel = ctx.getExecutionCancelSignal();
+	const run = new AbortController();
+	const onCancel = () => run.abort();
+	cancel?.addEventListener('abort', onCancel, { once: true });
+
+	const poller = new TaskPoller({
+		fetchTask: async (kind, taskId) => (await client.getTask(kind, taskId)).value,
+		schedule: readSchedule(ctx),
+		signal: run.signal,
+		onCheck: (task) => ledger.update(task.task_id, task.status),
+	});
+	const context: RunContext = { client, poller, ledger };
+
+	const results: INodeExecutionData[][] = Array.from({ length: count }, () => []);
+	let failure: { itemIndex: number; error: NodeApiError | NodeOperationError } | undefined;
+	let next = 0;
+
+	const worker = async () => {
+		while (!run.signal.aborted && next < count) {
+			const itemIndex = next++;
+			try {
+				const items = await perItem(itemIndex, context);
+				results[itemIndex] = items.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
+			} catch (error) {
+				if (cancel?.aborted || (run.signal.aborted && failure)) return;
+				const nodeError = asNodeError(ctx, error, itemIndex);
+				if (ctx.continueOnFail()) {
+					const tasks = ledger.forItem(itemIndex);
+					const json: IDataObject = { error: nodeError.message };
+					if (nodeError.description) json.description = nodeError.description;
+					if (tasks.length) json.task_id = tasks.length === 1 ? tasks[0].taskId : tasks.map((t) => t.taskId);
+					results[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
+				} else {
+					failure = { itemIndex, error: nodeError };
+					run.abort();
+				}
+			}
+		}
+	};
+
+	try {
+		await Promise.all(Array.from({ length: Math.max(1, Math.min(maxInFlight, count)) }, worker));
+	} finally {
+		cancel?.removeEventListener('abort', onCancel);
+	}
+
+	// A cancel is never an error item, even with Continue On Fail: the run must stop as "canceled".
+	if (cancel?.aborted) throw cancelledError(ctx.getNode(), ledger.unsettled());
+	if (failure) {
+		const others = ledger.describeOthers(failure.itemIndex);
+		if (others) failure.error.description = `${failure.error.description ?? ''}${others}`;
+		throw failure.error;
+	}
+	return [results.flat()];
+}

@@ -1,0 +1,43 @@
+// Finding a task from the Get Task and Wait nodes' parameters: its id, and whether it is an image
+// or a video task (they live at different addresses; "auto" asks the input item, then imini).
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
+import type { TaskKind } from './catalog';
+import { IminiHttpError, toNodeError } from './errors';
+import type { RunContext } from './router';
+import type { IminiTask } from './transport';
+
+export function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const taskId = String(ctx.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
+	if (!taskId) {
+		throw new NodeOperationError(ctx.getNode(), 'No task ID given', {
+			itemIndex,
+			description: 'Map the task_id field of Imini Generate\'s output (with Wait for Completion off) into "Task ID".',
+		});
+	}
+	return taskId;
+}
+
+/** The kind of the task, and the task itself when finding the kind needed a lookup. */
+export async function resolveTask(
+	ctx: IExecuteFunctions,
+	run: RunContext,
+	itemIndex: number,
+	taskId: string,
+): Promise<{ kind: TaskKind; task?: IminiTask }> {
+	const chosen = ctx.getNodeParameter('taskType', itemIndex, 'auto') as TaskKind | 'auto';
+	if (chosen !== 'auto') return { kind: chosen };
+	const fromInput = ctx.getInputData()[itemIndex]?.json?.kind;
+	if (fromInput === 'image' || fromInput === 'video') return { kind: fromInput };
+	for (const kind of ['image', 'video'] as const) {
+		try {
+			const { value } = await run.client.getTask(kind, taskId);
+			return { kind, task: value };
+		} catch (error) {
+			if (error instanceof IminiHttpError && error.status === 404 && kind === 'image') continue;
+			const attempts = (error as { attempts?: number }).attempts ?? 1;
+			throw toNodeError(ctx.getNode(), error, { call: 'poll', kind, taskId, attempts }, itemIndex);
+		}
+	}
+	throw new Error('unreachable');
+}
