@@ -2,11 +2,11 @@
 // against openapi/imini.yaml. Result files are served by the simulator on its own port (a
 // stand-in for imini's CDN), because Prism corrupts binary bodies.
 import { createSimulator } from './simulator.ts';
-import type { SimulatorOptions, SimulatorStats } from './simulator.ts';
+import type { SimulatorOptions, SimulatorStats, Submission } from './simulator.ts';
 import { startPrismProxy } from './prism.ts';
 import type { Violation } from './prism.ts';
 
-export type { SimulatorOptions, SimulatorStats, Violation };
+export type { SimulatorOptions, SimulatorStats, Submission, Violation };
 
 export type MockOptions = {
 	/** Front-door port (Prism); 0 picks a free one. */
@@ -28,6 +28,8 @@ export type MockServer = {
 	filesUrl: string;
 	apiKey: string;
 	stats: SimulatorStats;
+	/** What clients submitted (newest 200): the request bodies as the simulator received them. */
+	submissions: Submission[];
 	inFlight(): number;
 	/** Every violation Prism has reported since start (or since the last `violations.length = 0`). */
 	violations: Violation[];
@@ -68,6 +70,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
 		filesUrl: running.url,
 		apiKey: simulator.options.apiKey,
 		stats: running.stats,
+		submissions: running.submissions,
 		inFlight: running.inFlight,
 		violations,
 		close: async () => {

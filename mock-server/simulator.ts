@@ -89,10 +89,14 @@ type Task = {
 
 export type SimulatorStats = { submits: number; polls: number; files: number; inFlightPeak: number };
 
+/** A task as it was submitted (the newest 200), for tests that assert what a client sent. */
+export type Submission = { taskId: string; kind: TaskKind; body: Record<string, unknown> };
+
 export type Simulator = {
 	url: string;
 	server: Server;
 	stats: SimulatorStats;
+	submissions: Submission[];
 	/** Tasks currently neither settled nor expired (for concurrency assertions). */
 	inFlight(): number;
 	close(): Promise<void>;
@@ -162,6 +166,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 	const windows = new Map<string, { start: number; count: number }>();
 	const stats: SimulatorStats = { submits: 0, polls: 0, files: 0, inFlightPeak: 0 };
 	const fileCache = new Map<string, Buffer>();
+	const submissions: Submission[] = [];
 	let filesBaseUrl = '';
 
 	const inFlight = () => {
@@ -300,6 +305,8 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 			...resultsFor(kind, id, params),
 		});
 		stats.submits++;
+		submissions.push({ taskId: id, kind, body });
+		if (submissions.length > 200) submissions.shift();
 		stats.inFlightPeak = Math.max(stats.inFlightPeak, inFlight());
 		sendJson(res, 200, {
 			task_id: id,
@@ -463,6 +470,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 				url: filesBaseUrl,
 				server,
 				stats,
+				submissions,
 				inFlight,
 				close: () =>
 					new Promise<void>((resolve) => {

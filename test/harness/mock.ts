@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { fastTiming, startMock } from '../../mock-server/index.ts';
 import type { MockOptions, MockServer, Violation } from '../../mock-server/index.ts';
 
-export type { MockServer, Violation };
+export type { MockOptions, MockServer, Violation };
 
 /** A clock the simulator reads; tests move it instead of sleeping. */
 export class ManualClock {

@@ -1,0 +1,15 @@
+// End-to-end tests against a real n8n (installed by .ci/n8n/install.sh into .tools/n8n).
+// Run: bash .ci/n8n/install.sh && node node_modules/jest/bin/jest.js -c test/e2e/jest.config.js
+const base = require('../../jest.config.js');
+
+/** @type {import('jest').Config} */
+module.exports = {
+	...base,
+	rootDir: '../..',
+	roots: ['<rootDir>/test/e2e'],
+	testMatch: ['**/*.e2e.test.ts'],
+	// Each n8n CLI call costs seconds; `n8n start` about 10 s.
+	testTimeout: 180_000,
+	// Every n8n process takes 300-500 MB and a core; one test file at a time keeps timings honest.
+	maxWorkers: 1,
+};
