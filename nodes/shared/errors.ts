@@ -97,7 +97,8 @@ export function toNodeError(node: INode, error: unknown, site: CallSite, itemInd
 			site.call === 'submit'
 				? `No answer from imini while creating the task (${error.message}). The task may or may not exist, so it was not resubmitted. Check the Base URL in the credential and your imini task history.`
 				: `No answer from imini${site.call === 'poll' ? ` for task ${site.taskId}` : ''}${retriedNote(site.attempts)} (${error.message}). Check the Base URL in the credential and your network.`;
-		return new NodeApiError(node, { message: error.message, code: error.code ?? null } as JsonObject, { message, itemIndex });
+		// NodeOperationError, not NodeApiError: the latter swaps in n8n's generic text for ECONNREFUSED & co.
+		return new NodeOperationError(node, message, { itemIndex, description: error.code ? `network error ${error.code}` : undefined });
 	}
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(node, error as Error, { itemIndex });
@@ -127,7 +128,7 @@ export class TaskTimeoutError<Task extends TaskSnapshot = TaskSnapshot> extends 
 	readonly waitedMs: number;
 	constructor(kind: TaskKind, lastTask: Task, waitedMs: number) {
 		super(
-			`Task ${lastTask.task_id} is still ${lastTask.status} after ${Math.round(waitedMs / 1000)} s. Use Imini Wait with this task ID to keep waiting, or raise the timeout.`,
+			`Task ${lastTask.task_id} is still ${lastTask.status} after ${waitedMs < 10_000 ? (waitedMs / 1000).toFixed(1) : Math.round(waitedMs / 1000)} s. Use Imini Wait with this task ID to keep waiting, or raise the timeout.`,
 		);
 		this.name = 'TaskTimeoutError';
 		this.kind = kind;

@@ -17,8 +17,10 @@ import { request } from 'undici';
 export const N8N_VERSION = '2.40.7';
 
 function findRepoRoot(): string {
-	// ts-jest (CommonJS) has __dirname; Node's type stripping may run this file as ESM.
-	const starts = [typeof __dirname === 'string' ? __dirname : undefined, process.cwd()];
+	// ts-jest (CommonJS) has __dirname; Node's type stripping runs this file as ESM, where this
+	// file's own path is still in a stack trace.
+	const fromStack = /(?:file:\/\/)?(\/[^\s:()]*n8n-cli\.ts)/.exec(new Error().stack ?? '')?.[1];
+	const starts = [typeof __dirname === 'string' ? __dirname : undefined, fromStack ? dirname(decodeURIComponent(fromStack)) : undefined, process.cwd()];
 	for (const start of starts) {
 		if (!start) continue;
 		let dir = resolve(start);
@@ -105,7 +107,9 @@ export interface CreateHomeOptions {
 function inheritedEnv(): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE$|WEBHOOK_URL$|NODE_OPTIONS$|NODE_PATH$|INIT_CWD$)/.test(key)) continue;
+		// NODE_ENV=test (set by jest) makes n8n refuse to load nodes and silences it: a plain
+		// `npx n8n` runs with NODE_ENV unset, and so does this harness.
+		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE$|WEBHOOK_URL$|NODE_ENV$|NODE_OPTIONS$|NODE_PATH$|INIT_CWD$|JEST_WORKER_ID$)/.test(key)) continue;
 		if (/^npm_(lifecycle_|package_|command$|execpath$|node_execpath$|config_(local_prefix|prefix|global|ignore_scripts)$)/.test(key)) continue;
 		env[key] = value;
 	}

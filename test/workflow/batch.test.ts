@@ -1,0 +1,33 @@
+// Concurrency, on a simulator of its own so that no other test's tasks are in flight.
+import { expectNoViolations, generate, useWorkflows } from './setup';
+
+const h = useWorkflows();
+afterEach(() => expectNoViolations(h.mock));
+
+const image = (prompt: string, extra: Record<string, unknown> = {}) => ({ resource: 'image', model: 'google/nano-banana', prompt, ...extra });
+
+describe('a batch of items', () => {
+	it('20 items run as one batch: all in flight together, output in input order', async () => {
+		const prompts = Array.from({ length: 20 }, (_, i) => `picture number ${i} [mock time=1500]`);
+		h.mock.stats.inFlightPeak = 0;
+		const result = await h.run({
+			nodes: [generate(image('={{ $json.p }}', { options: { maxTasksInFlight: 20 } }))],
+			input: prompts.map((p) => ({ json: { p } })),
+		});
+		expect(result.status).toBe('success');
+		expect(h.mock.stats.inFlightPeak).toBe(20);
+		const items = result.output('Generate');
+		const promptOf = new Map(h.mock.submissions.map((s) => [s.taskId, s.body.prompt]));
+		expect(items.map((i) => promptOf.get(i.json.task_id as string))).toEqual(prompts);
+	});
+
+	it('Max Tasks In Flight bounds the batch', async () => {
+		h.mock.stats.inFlightPeak = 0;
+		await h.run({
+			nodes: [generate(image('={{ $json.p }}', { options: { maxTasksInFlight: 3 } }))],
+			input: Array.from({ length: 7 }, (_, i) => ({ json: { p: `bounded ${i} [mock time=300]` } })),
+		});
+		expect(h.mock.stats.inFlightPeak).toBe(3);
+	});
+
+});

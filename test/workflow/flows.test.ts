@@ -1,0 +1,204 @@
+import { GET_TASK, WAIT, errorText, expectNoViolations, fastPolling, generate, node, useWorkflows } from './setup';
+import { readPngSize } from '../../mock-server/media.ts';
+
+const SECRET = 'sk-imini-SECRET-7f3a9c';
+const h = useWorkflows({ simulator: { apiKey: SECRET, imageTaskMs: 400, videoTaskMs: 600 } });
+afterEach(() => expectNoViolations(h.mock));
+
+const image = (prompt: string, extra: Record<string, unknown> = {}) => ({ resource: 'image', model: 'google/nano-banana', prompt, ...extra });
+
+describe('chaining the nodes', () => {
+	it('Generate (no wait) -> Imini Wait -> the image', async () => {
+		const result = await h.run({
+			nodes: [
+				generate(image('a fox'), { name: 'Generate' }),
+				node('Wait', WAIT, { taskId: '={{ $json.task_id }}', options: fastPolling }),
+			].map((n, i) => (i === 0 ? { ...n, parameters: { ...n.parameters, waitForCompletion: false } } : n)),
+		});
+		expect(result.status).toBe('success');
+		const submitted = result.output('Generate')[0].json;
+		const [done] = result.output('Wait');
+		expect(done.json).toMatchObject({ task_id: submitted.task_id, status: 'succeeded', kind: 'image' });
+		expect(readPngSize(await result.binary(done))).toEqual({ width: 1024, height: 1024 });
+	});
+
+	it('Get Task reports a running task, then the finished one with its file', async () => {
+		const first = await h.run({
+			nodes: [
+				generate(image('a fox', { waitForCompletion: false })),
+				node('Check', GET_TASK, { taskId: '={{ $json.task_id }}' }),
+			],
+		});
+		const [running] = first.output('Check');
+		expect(['queued', 'processing']).toContain(running.json.status);
+		expect(running.binary).toBeUndefined();
+
+		// Later, in another workflow, with only the ID (kind found by asking imini).
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		const later = await h.run({
+			nodes: [node('Check', GET_TASK, { taskId: running.json.task_id as string })],
+		});
+		const [done] = later.output('Check');
+		expect(done.json).toMatchObject({ task_id: running.json.task_id, status: 'succeeded', kind: 'image', width: 1024 });
+		expect(done.binary!.data.mimeType).toBe('image/png');
+	});
+
+	it('Imini Wait outputs the task as still running when asked to, instead of failing', async () => {
+		const result = await h.run({
+			nodes: [
+				generate(image('slow one [mock time=60000]', { waitForCompletion: false })),
+				node('Wait', WAIT, { taskId: '={{ $json.task_id }}', timeout: 0.3, onTimeout: 'output', options: fastPolling }),
+			],
+		});
+		expect(result.status).toBe('success');
+		const [still] = result.output('Wait');
+		expect(still.json.task_id).toBe(result.output('Generate')[0].json.task_id);
+		expect(['queued', 'processing']).toContain(still.json.status);
+	});
+});
+
+describe('errors a user can act on', () => {
+	it('400 content safety: names the cause and spends nothing', async () => {
+		const result = await h.run({ nodes: [generate(image('something [mock unsafe]'))] });
+		expect(result.status).toBe('error');
+		expect(result.error).toMatchObject({ httpCode: '400' });
+		expect(result.error!.message).toContain('content safety flagged the prompt');
+		expect(errorText(result)).toMatch(/request_id req_/);
+	});
+
+	it('refuses invalid input before submitting anything', async () => {
+		const before = h.mock.stats.submits;
+		const result = await h.run({ nodes: [generate(image('x'.repeat(6001)))] });
+		expect(result.error!.message).toBe('Nano Banana (Google) cannot take this input: Prompt: must be at most 6000 characters');
+		expect(result.error!.description).toContain('no credits were used');
+		expect(h.mock.stats.submits).toBe(before);
+	});
+
+	it('refuses a video reference combination the model does not accept', async () => {
+		const result = await h.run({
+			nodes: [
+				generate({
+					resource: 'video',
+					model: 'kling/kling-v3',
+					prompt: 'a boat',
+					videoReferenceImages: { image: [{ source: 'url', url: 'https://example.org/a.png', referenceType: 'last_frame' }] },
+				}),
+			],
+		});
+		expect(result.error!.message).toContain('a last_frame reference needs a first_frame reference');
+	});
+
+	it('401: says the key was rejected, and never shows the key', async () => {
+		const result = await h.run({ nodes: [generate(image('a fox'))] }, { apiKey: `${SECRET}-wrong` });
+		expect(result.error).toMatchObject({ httpCode: '401' });
+		expect(result.error!.message).toContain('rejected the API key');
+		expect(JSON.stringify(result.runData)).not.toContain(SECRET);
+		expect(JSON.stringify(result.error)).not.toContain(SECRET);
+	});
+
+	it('404: an unknown task ID', async () => {
+		const result = await h.run({ nodes: [node('Check', GET_TASK, { taskId: 'task_0000000000000000042', taskType: 'image' })] });
+		expect(result.error).toMatchObject({ httpCode: '404' });
+		expect(result.error!.message).toContain('task_0000000000000000042');
+		expect(result.error!.message).toContain('expired');
+	});
+
+	it('429 on submit is retried after Retry-After, then succeeds', async () => {
+		const result = await h.run({ nodes: [generate(image('busy [mock submit=429x1]'))] });
+		expect(result.status).toBe('success');
+		expect(result.output('Generate')[0].json.status).toBe('succeeded');
+	});
+
+	it('500 on submit is not retried: the task may exist, and a retry could be charged twice', async () => {
+		const before = h.mock.stats.submits;
+		const result = await h.run({ nodes: [generate(image('boom [mock submit=500x1]'))] });
+		expect(result.error).toMatchObject({ httpCode: '500' });
+		expect(result.error!.message).toContain('was not resubmitted');
+		expect(h.mock.stats.submits).toBe(before);
+	});
+
+	it('a 500 while polling is retried; 502 on every poll gives up after 3 retries and names the task', async () => {
+		const once = await h.run({ nodes: [generate(image('flaky [mock poll1=500]'))] });
+		expect(once.status).toBe('success');
+
+		const pollsBefore = h.mock.stats.polls;
+		const always = await h.run({ nodes: [generate(image('down [mock poll=502]'))] });
+		expect(always.error).toMatchObject({ httpCode: '502' });
+		expect(always.error!.message).toMatch(/task task_\d+ \(after 4 attempts\)/);
+		expect(h.mock.stats.polls - pollsBefore).toBe(4);
+	});
+
+	it('a failed task reports its code and ID', async () => {
+		const result = await h.run({ nodes: [generate(image('blocked [mock fail]'))] });
+		expect(result.error!.message).toMatch(/^imini task task_\d+ failed: CONTENT_POLICY_VIOLATION/);
+	});
+
+	it('the deadline: names the task and what to do next', async () => {
+		const result = await h.run({ nodes: [generate(image('slow [mock time=60000]', { timeout: 0.3 }))] });
+		expect(result.error!.message).toMatch(/^Task task_\d+ is still (queued|processing) after 0\.\d s\. Use Imini Wait with this task ID/);
+	});
+
+	it('402 when credits run out', async () => {
+		const result = await h.run({ nodes: [generate(image('a fox [mock submit=402]'))] });
+		expect(result.error).toMatchObject({ httpCode: '402' });
+		expect(result.error!.message).toContain('Not enough imini credits');
+	});
+});
+
+describe('many items', () => {
+	it('Continue On Fail: bad items become error items, the others complete, order and pairing kept', async () => {
+		const prompts = ['a fox', 'bad [mock unsafe]', 'a hare', 'blocked [mock fail]', 'an owl'];
+		const result = await h.run({
+			nodes: [generate(image('={{ $json.p }}'), { continueOnFail: true })],
+			input: prompts.map((p) => ({ json: { p } })),
+		});
+		expect(result.status).toBe('success');
+		const items = result.output('Generate');
+		expect(items.map((i) => i.pairedItem)).toEqual(prompts.map((_, item) => ({ item })));
+		expect(items.map((i) => (i.json.error ? 'error' : i.json.status))).toEqual(['succeeded', 'error', 'succeeded', 'error', 'succeeded']);
+		expect(items[1].json.error).toContain('content safety');
+		// The failed task was created: its ID is in the error item.
+		expect(items[3].json.task_id).toMatch(/^task_/);
+		for (const i of [0, 2, 4]) expect(items[i].binary!.data.mimeType).toBe('image/png');
+	});
+
+	it('without Continue On Fail the error lists the tasks already created', async () => {
+		const result = await h.run({
+			nodes: [generate(image('={{ $json.p }}', { options: { maxTasksInFlight: 1 } }))],
+			input: [{ json: { p: 'first fine' } }, { json: { p: 'then [mock fail]' } }],
+		});
+		expect(result.status).toBe('error');
+		const first = h.mock.submissions.find((s) => s.body.prompt === 'first fine')!.taskId;
+		expect(errorText(result)).toContain(`${first} (image, item 0, succeeded)`);
+	});
+});
+
+describe('Stop', () => {
+	it('stops all polling within a second and reports the run as canceled, listing the running tasks', async () => {
+		const handle = h.run({
+			nodes: [generate(image('={{ $json.p }}'))],
+			input: [{ json: { p: 'long a [mock time=60000]' } }, { json: { p: 'long b [mock time=60000]' } }],
+		});
+		while (h.mock.stats.polls === 0 || h.mock.inFlight() < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+		const stoppedAt = performance.now();
+		handle.cancel();
+		const result = await handle;
+		expect(performance.now() - stoppedAt).toBeLessThan(1000);
+		expect(result.status).toBe('canceled');
+		const polls = h.mock.stats.polls;
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(h.mock.stats.polls).toBe(polls);
+	});
+});
+
+describe('the API key', () => {
+	it('appears in no output and no error', async () => {
+		const good = await h.run({ nodes: [generate(image('a fox'))] });
+		const bad = await h.run({ nodes: [generate(image('a fox [mock fail]'))] });
+		const net = await h.run({ nodes: [generate(image('a fox'))] }, { baseUrl: 'http://127.0.0.1:9' });
+		for (const result of [good, bad, net]) {
+			expect(JSON.stringify(result.run)).not.toContain(SECRET);
+		}
+		expect(net.error!.message).toContain('No answer from imini while creating the task');
+	});
+});
