@@ -27,8 +27,10 @@ export npm_config_yes=true
 stamp="$root/node_modules/.imini-install-stamp"
 lock="$root/package-lock.json"
 if [[ ! -f "$stamp" || "$root/package.json" -nt "$stamp" || ( -f "$lock" && "$lock" -nt "$stamp" ) ]]; then
-  echo "[imini] installing dependencies (npm $( [[ -f "$lock" ]] && echo ci || echo install )) ..." >&2
-  if [[ -f "$lock" ]]; then (cd "$root" && npm ci --no-audit --no-fund >&2); else (cd "$root" && npm install --no-audit --no-fund >&2); fi
+  echo "[imini] installing dependencies ..." >&2
+  # `npm install` follows package-lock.json; `npm ci` refuses it here because optional platform
+  # packages of a transitive dependency (@unrs/resolver-binding-*) are absent from the registry.
+  (cd "$root" && npm install --no-audit --no-fund >&2)
   touch "$stamp"
 fi
 

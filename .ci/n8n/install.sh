@@ -71,7 +71,7 @@ fi
 rm -f "$stamp"
 
 say "installing n8n $N8N_VERSION into $dir with Node $(node --version), npm $(npm --version)"
-say "cold install takes about 4-5 minutes and about 2.8 GB; npm prints little until it finishes"
+say "a cold install takes about 6 minutes (4 of them npm) and 2.9 GB; npm prints little until it finishes"
 cat > "$dir/package.json" <<JSON
 {
   "name": "imini-n8n-runtime",
@@ -82,23 +82,33 @@ cat > "$dir/package.json" <<JSON
 }
 JSON
 
-# A heartbeat, so a long silent npm install is visibly alive.
+# A heartbeat, so a long silent npm install is visibly alive (npm resolves for about 2 minutes
+# before it writes anything).
+phase_file="$dir/.install-phase"
+echo "npm install" > "$phase_file"
 (
   while sleep 30; do
     size="$(du -sm "$dir/node_modules" 2>/dev/null | cut -f1 || echo 0)"
-    say "... still installing (node_modules: ${size:-0} MB)"
+    say "... $(cat "$phase_file" 2>/dev/null) still running (node_modules: ${size:-0} MB)"
   done
 ) &
 heartbeat=$!
-trap 'kill $heartbeat 2>/dev/null || true' EXIT
+trap 'kill $heartbeat 2>/dev/null || true; rm -f "$phase_file"' EXIT
 
 (cd "$dir" && npm install --ignore-scripts --no-audit --no-fund --loglevel=warn "n8n@$N8N_VERSION") \
   || fail "npm install n8n@$N8N_VERSION failed (see npm's output above)"
 say "npm install done"
 
-say "building native modules: ${native_modules[*]} (node-gyp, about 1 minute)"
-(cd "$dir" && npm rebuild --foreground-scripts --loglevel=warn "${native_modules[@]}") \
-  || fail "npm rebuild ${native_modules[*]} failed (needs python3, make and a C++ compiler)"
+# isolated-vm ships a linux-x64 prebuild (node-gyp-build finds it, nothing compiles); sqlite3's
+# prebuild download from GitHub fails here, so it compiles from source (about 1.5 minutes).
+# npm 11.19 warns that these install scripts are "not yet covered by allowScripts" but runs them.
+echo "npm rebuild" > "$phase_file"
+rebuild_log="$dir/rebuild.log"
+say "building native modules: ${native_modules[*]} (node-gyp, about 1.5 minutes; log: $rebuild_log)"
+if ! (cd "$dir" && npm rebuild --foreground-scripts --loglevel=warn "${native_modules[@]}") > "$rebuild_log" 2>&1; then
+  tail -40 "$rebuild_log" >&2
+  fail "npm rebuild ${native_modules[*]} failed (needs python3, make and a C++ compiler; full log: $rebuild_log)"
+fi
 kill $heartbeat 2>/dev/null || true
 
 # --- verify -------------------------------------------------------------------------------------

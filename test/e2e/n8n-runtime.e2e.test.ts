@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+	E2E_ENABLED,
 	N8N_VERSION,
 	createN8nHome,
 	executeWorkflow,
@@ -13,6 +14,7 @@ import {
 	importWorkflow,
 	installPackageTarball,
 	nodeOutput,
+	readBinaryData,
 	startN8n,
 } from './n8n-cli';
 import type { N8nHome, RunningN8n } from './n8n-cli';
@@ -28,7 +30,7 @@ class Echo {
 		this.description = {
 			displayName: 'E2E Echo',
 			name: 'echo',
-			icon: 'fa:reply',
+			icon: { light: 'file:echo.svg', dark: 'file:echo.dark.svg' },
 			group: ['transform'],
 			version: 1,
 			description: 'Returns its input plus a field',
@@ -39,6 +41,7 @@ class Echo {
 			properties: [
 				{ displayName: 'Tag', name: 'tag', type: 'string', default: 'echoed' },
 				{ displayName: 'Fail', name: 'fail', type: 'boolean', default: false },
+				{ displayName: 'With Binary', name: 'withBinary', type: 'boolean', default: false },
 			],
 		};
 	}
@@ -51,10 +54,14 @@ class Echo {
 			if (this.getNodeParameter('fail', i)) {
 				throw new NodeOperationError(this.getNode(), 'echo was told to fail', { itemIndex: i });
 			}
-			out.push({
+			const item = {
 				json: { ...items[i].json, echoed: true, tag: this.getNodeParameter('tag', i), token: credentials.token },
 				pairedItem: { item: i },
-			});
+			};
+			if (this.getNodeParameter('withBinary', i)) {
+				item.binary = { data: await this.helpers.prepareBinaryData(Buffer.from('hello from echo'), 'echo.txt', 'text/plain') };
+			}
+			out.push(item);
 		}
 		return [out];
 	}
@@ -98,6 +105,10 @@ function packEchoPackage(env: NodeJS.ProcessEnv): { tgz: string; dir: string } {
 	);
 	writeFileSync(join(dir, 'dist', 'Echo.node.js'), echoNode);
 	writeFileSync(join(dir, 'dist', 'EchoApi.credentials.js'), echoCredential);
+	const svg = (fill: string) =>
+		`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 60 60"><rect width="60" height="60" rx="8" fill="${fill}"/></svg>`;
+	writeFileSync(join(dir, 'dist', 'echo.svg'), svg('#1e90ff'));
+	writeFileSync(join(dir, 'dist', 'echo.dark.svg'), svg('#ff6d00'));
 	const out = mkdtempSync(join(tmpdir(), 'n8n-e2e-echo-tgz-'));
 	const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: dir, env, encoding: 'utf8' }).trim().split('\n').pop()!;
 	return { tgz: join(out, name), dir: out };
@@ -134,7 +145,8 @@ function workflow(id: string, name: string, echoParameters: Record<string, unkno
 
 const timings: Record<string, number> = {};
 
-describe(`real n8n ${N8N_VERSION}: harness self-check with a throwaway package`, () => {
+// Runs under test/e2e/jest.config.js only (see E2E_ENABLED).
+(E2E_ENABLED ? describe : describe.skip)(`real n8n ${N8N_VERSION}: harness self-check with a throwaway package`, () => {
 	let home: N8nHome;
 	let packed: { tgz: string; dir: string };
 
@@ -162,7 +174,7 @@ describe(`real n8n ${N8N_VERSION}: harness self-check with a throwaway package`,
 	it('imports a credential and workflows, executes one and returns the parsed run data', async () => {
 		const credentials = await importCredentials(home, [{ id: 'echoCred0000001', name: 'Echo account', type: 'echoApi', data: { token: 'tok-123' } }]);
 		timings.importCredentialsMs = credentials.durationMs;
-		const ok = await importWorkflow(home, workflow('echoWorkflow0001', 'Echo works', { tag: '={{ "tag-" + (20 + 22) }}' }));
+		const ok = await importWorkflow(home, workflow('echoWorkflow0001', 'Echo works', { tag: '={{ "tag-" + (20 + 22) }}', withBinary: true }));
 		timings.importWorkflowMs = ok.durationMs;
 		expect(ok.id).toBe('echoWorkflow0001');
 
@@ -171,9 +183,13 @@ describe(`real n8n ${N8N_VERSION}: harness self-check with a throwaway package`,
 		expect(result.error).toBeNull();
 		expect(result.exitCode).toBe(0);
 		expect(result.output.status).toBe('success');
-		expect(nodeOutput(result.output, 'Echo')).toEqual([
-			{ json: { echoed: true, tag: 'tag-42', token: 'tok-123' }, pairedItem: { item: 0 } },
-		]);
+		const [item, ...rest] = nodeOutput(result.output, 'Echo');
+		expect(rest).toEqual([]);
+		expect(item.json).toEqual({ echoed: true, tag: 'tag-42', token: 'tok-123' });
+		expect(item.pairedItem).toEqual({ item: 0 });
+		// n8n 2.x stores binary data on disk ('filesystem-v2:' ids), not inline.
+		expect(item.binary.data).toMatchObject({ mimeType: 'text/plain', fileName: 'echo.txt', id: expect.stringMatching(/^filesystem-v2:/) });
+		expect(readBinaryData(home, item.binary.data).toString()).toBe('hello from echo');
 	});
 
 	it('reports a failing node: exit 1 and the error text', async () => {
@@ -205,10 +221,16 @@ describe(`real n8n ${N8N_VERSION}: harness self-check with a throwaway package`,
 			expect(me.body.data.email).toBe(n8n.owner.email);
 		});
 
-		it('serves the community node type to the editor', async () => {
+		it('serves the community node type and its light/dark SVG icons to the editor', async () => {
 			const types = await n8n.rest('GET', '/types/nodes.json');
 			expect(types.status).toBe(200);
-			expect(types.body.map((t: { name: string }) => t.name)).toContain(ECHO);
+			const echo = types.body.find((t: { name: string }) => t.name === ECHO);
+			expect(echo).toBeDefined();
+			for (const iconUrl of [echo.iconUrl.light, echo.iconUrl.dark]) {
+				const icon = await n8n.rest('GET', `/${iconUrl}`);
+				expect(icon.status).toBe(200);
+				expect(String(icon.headers['content-type'])).toContain('image/svg+xml');
+			}
 		});
 
 		it('returns one workflow with the community node in it', async () => {

@@ -1,0 +1,130 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.TaskTimeoutError = exports.IminiNetworkError = exports.IminiHttpError = void 0;
+exports.toNodeError = toNodeError;
+exports.taskFailedError = taskFailedError;
+exports.cancelledError = cancelledError;
+// Every way an imini call or task can go wrong, turned into a message a non-programmer can act
+// on. imini's own error body ({ error: { code, message, status, request_id } }) is kept in the
+// error's details; the API key never is (we build these objects ourselves, from the response
+// body only, never from the request).
+const n8n_workflow_1 = require("n8n-workflow");
+/** A non-2xx answer from imini, before it is mapped for the user. */
+class IminiHttpError extends Error {
+    status;
+    body;
+    retryAfterMs;
+    constructor(status, body, retryAfterMs) {
+        super(body.message ?? `HTTP ${status}`);
+        this.name = 'IminiHttpError';
+        this.status = status;
+        this.body = body;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+exports.IminiHttpError = IminiHttpError;
+/** No answer at all (connection refused or dropped, timeout, unreadable body). */
+class IminiNetworkError extends Error {
+    code;
+    constructor(message, code) {
+        super(message);
+        this.name = 'IminiNetworkError';
+        this.code = code;
+    }
+}
+exports.IminiNetworkError = IminiNetworkError;
+function retriedNote(attempts) {
+    return attempts > 1 ? ` (after ${attempts} attempts)` : '';
+}
+function messageFor(error, site) {
+    const said = error.body.message ? `: ${error.body.message}` : '';
+    const task = site.call === 'submit' ? '' : ` for task ${site.taskId}`;
+    switch (error.status) {
+        case 400:
+            return error.body.code === 'INVALID_PROMPT' || /content|safety|sensitive|policy/i.test(error.body.message ?? '')
+                ? `imini's content safety flagged the prompt or a reference image${said}. Rephrase the prompt or use another image.`
+                : `imini refused the request${said}. Check the parameters of this node.`;
+        case 401:
+            return 'imini rejected the API key (401). Check the key in the "Imini API" credential, or create a new one on imini\'s API Keys page.';
+        case 402:
+            return 'Not enough imini credits for this task (402). Top up your imini account, then run the workflow again.';
+        case 403:
+            return `imini refused access${said} (403). This API key may not use this model or endpoint.`;
+        case 404:
+            return site.call === 'download'
+                ? `The result file of task ${site.taskId} is gone (404): imini only keeps results for a limited time.`
+                : `imini does not know task ${site.call === 'poll' ? site.taskId : ''} (404): the ID is wrong, belongs to another API key or to the other kind (image/video), or the task has expired.`;
+        case 429:
+            return `imini's rate limit is still exceeded${task}${retriedNote(site.attempts)} (429). Lower "Max Tasks In Flight" or run the workflow again in a minute.`;
+        case 500:
+            return site.call === 'submit'
+                ? 'imini had an internal error while creating the task (500). The task may or may not exist, so it was not resubmitted (a retry could be charged twice). Check your imini task history before running again.'
+                : `imini had an internal error${task}${retriedNote(site.attempts)} (500). Try again later.`;
+        case 502:
+            return `imini's upstream model service is unavailable${task}${retriedNote(site.attempts)} (502). Try again later or pick another model.`;
+        default:
+            return `imini answered HTTP ${error.status}${task}${said}`;
+    }
+}
+function describe(error, site) {
+    const facts = [
+        `HTTP ${error.status}`,
+        error.body.code && `code ${error.body.code}`,
+        error.body.request_id && `request_id ${error.body.request_id}`,
+        site.call !== 'submit' && `task_id ${site.taskId}`,
+    ].filter(Boolean);
+    return `${error.body.message ? `imini said: ${error.body.message}\n` : ''}${facts.join(', ')}`;
+}
+/** The error a user sees for a failed imini call. */
+function toNodeError(node, error, site, itemIndex) {
+    if (error instanceof IminiHttpError) {
+        return new n8n_workflow_1.NodeApiError(node, { ...error.body, status: error.status }, {
+            message: messageFor(error, site),
+            description: describe(error, site),
+            httpCode: String(error.status),
+            itemIndex,
+        });
+    }
+    if (error instanceof IminiNetworkError) {
+        const message = site.call === 'submit'
+            ? `No answer from imini while creating the task (${error.message}). The task may or may not exist, so it was not resubmitted. Check the Base URL in the credential and your imini task history.`
+            : `No answer from imini${site.call === 'poll' ? ` for task ${site.taskId}` : ''}${retriedNote(site.attempts)} (${error.message}). Check the Base URL in the credential and your network.`;
+        // NodeOperationError, not NodeApiError: the latter swaps in n8n's generic text for ECONNREFUSED & co.
+        return new n8n_workflow_1.NodeOperationError(node, message, { itemIndex, description: error.code ? `network error ${error.code}` : undefined });
+    }
+    if (error instanceof n8n_workflow_1.NodeApiError || error instanceof n8n_workflow_1.NodeOperationError)
+        return error;
+    return new n8n_workflow_1.NodeOperationError(node, error, { itemIndex });
+}
+/** A task that settled as `failed`. */
+function taskFailedError(node, task, itemIndex) {
+    const code = task.error?.code ?? 'UNKNOWN';
+    const safety = /CONTENT|SAFETY|POLICY|SENSITIVE/i.test(code);
+    return new n8n_workflow_1.NodeOperationError(node, `imini task ${task.task_id} failed: ${code}${task.error?.message ? ` - ${task.error.message}` : ''}${safety ? ' Rephrase the prompt or change the reference images.' : ''}`, {
+        itemIndex,
+        description: `task_id ${task.task_id}${task.request_id ? `, request_id ${task.request_id}` : ''}. Failed tasks are not charged as successful generations; check imini's pricing page for details.`,
+    });
+}
+/** The deadline passed while the task was still queued or processing. */
+class TaskTimeoutError extends Error {
+    kind;
+    /** The task as last seen (queued or processing). */
+    lastTask;
+    waitedMs;
+    constructor(kind, lastTask, waitedMs) {
+        super(`Task ${lastTask.task_id} is still ${lastTask.status} after ${waitedMs < 10_000 ? (waitedMs / 1000).toFixed(1) : Math.round(waitedMs / 1000)} s. Use Imini Wait with this task ID to keep waiting, or raise the timeout.`);
+        this.name = 'TaskTimeoutError';
+        this.kind = kind;
+        this.lastTask = lastTask;
+        this.waitedMs = waitedMs;
+    }
+}
+exports.TaskTimeoutError = TaskTimeoutError;
+/**
+ * n8n shows a run as "canceled" (not failed) only when the error message says "canceled".
+ * The message lists the tasks still running so nothing submitted is lost.
+ */
+function cancelledError(node, taskIds) {
+    const pending = taskIds.length ? ` Tasks already submitted keep running on imini: ${taskIds.join(', ')}.` : '';
+    return new n8n_workflow_1.NodeOperationError(node, `Execution canceled while waiting for imini.${pending}`);
+}

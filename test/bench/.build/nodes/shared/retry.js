@@ -1,0 +1,62 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.MAX_RETRIES = void 0;
+exports.isRetryable = isRetryable;
+exports.retryDelayMs = retryDelayMs;
+exports.withRetries = withRetries;
+exports.parseRetryAfter = parseRetryAfter;
+// When to retry an imini call, and how long to wait first (imini's advice: retry 429, 500 and
+// 502 two or three times with random jitter, at least 5 s after a 429; never 400/401/402/403/404).
+//
+// Submitting is not idempotent: imini has no idempotency key, so a retried submit whose first
+// attempt did create a task would be charged twice. A submit is therefore retried only when the
+// answer proves no task was made: 429 (refused by the rate limiter) and 502 (the model service
+// was unreachable; imini calls this "usually safe to retry"). A 500, a timeout or a dropped
+// connection after a submit is reported, not retried. Polls and downloads are reads: they are
+// retried on 429, 500, 502 and network errors.
+const errors_1 = require("./errors");
+exports.MAX_RETRIES = 3;
+function isRetryable(error, call) {
+    if (error instanceof errors_1.IminiHttpError) {
+        return call === 'submit' ? error.status === 429 || error.status === 502 : [429, 500, 502].includes(error.status);
+    }
+    return error instanceof errors_1.IminiNetworkError && call === 'read';
+}
+/**
+ * Milliseconds to wait before retry number `retry` (1-based). `random` is in [0, 1).
+ * A server's Retry-After wins (it knows better than any schedule); otherwise 429 waits 5–7.5 s,
+ * 502 starts fast (0.25–0.5 s) and 500 or network errors back off from 1–2 s, doubling.
+ */
+function retryDelayMs(error, retry, random) {
+    if (error instanceof errors_1.IminiHttpError) {
+        if (error.retryAfterMs !== undefined)
+            return error.retryAfterMs + Math.floor(random() * 250);
+        if (error.status === 429)
+            return 5_000 + Math.floor(random() * 2_500);
+        if (error.status === 502)
+            return Math.floor(250 * 2 ** (retry - 1) * (1 + random()));
+    }
+    return Math.floor(1_000 * 2 ** (retry - 1) * (1 + random()));
+}
+/** Runs `attempt` until it succeeds, fails for good, or used MAX_RETRIES retries. */
+async function withRetries(call, env, attempt) {
+    for (let attemptNumber = 1;; attemptNumber++) {
+        try {
+            return { value: await attempt(attemptNumber), attempts: attemptNumber };
+        }
+        catch (error) {
+            if (attemptNumber > exports.MAX_RETRIES || !isRetryable(error, call)) {
+                throw Object.assign(error, { attempts: attemptNumber });
+            }
+            await env.sleep(retryDelayMs(error, attemptNumber, env.random));
+        }
+    }
+}
+function parseRetryAfter(header, now) {
+    if (typeof header !== 'string' || header.trim() === '')
+        return undefined;
+    if (/^\d+$/.test(header.trim()))
+        return Number(header.trim()) * 1000;
+    const date = Date.parse(header);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,159 @@
+// Runs the REAL Imini Generate node in n8n's REAL engine (test/harness/n8n-engine.ts) against a
+// mock that lives in another process, and reports timings and memory to run.ts over IPC.
+// Compiled to CommonJS by test/bench/tsconfig.json (the nodes are CommonJS-style TypeScript);
+// started by run.ts with child_process.fork(…/.build/test/bench/engine-child.js, [JSON spec]).
+//
+// The harness reads N8N_USER_FOLDER (set by run.ts to a temp folder it removes) and must be
+// loaded before anything else touches n8n-core: keep this import first.
+import { createEngine } from '../harness/n8n-engine';
+import { subscribe } from 'node:diagnostics_channel';
+import { readFileSync } from 'node:fs';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { IminiApi } from '../../credentials/IminiApi.credentials';
+import { IminiGenerate } from '../../nodes/IminiGenerate/IminiGenerate.node';
+
+const GENERATE = 'n8n-nodes-imini.iminiGenerate';
+
+export type RunSpec = {
+	label: string;
+	items: number;
+	maxInFlight: number;
+	download: boolean;
+	/** Appended to every prompt, e.g. a `[mock time=…]` directive. */
+	promptSuffix?: string;
+	/** Extra node parameters (model, resolution, aspectRatio, …). */
+	parameters?: Record<string, unknown>;
+	/** Extra node options (firstCheckAfter, maxCheckInterval, …). */
+	options?: Record<string, unknown>;
+};
+
+export type ChildSpec = {
+	url: string;
+	apiKey: string;
+	binaryDataMode: 'default' | 'filesystem';
+	runs: RunSpec[];
+};
+
+export type RunItem = { task_id: string; created_at: string; completed_at: string | null; bytes: number };
+
+export type RunReport = {
+	label: string;
+	/** Epoch ms just before engine.run() and just after it resolved. */
+	t0: number;
+	t1: number;
+	wallMs: number;
+	status: string;
+	error?: string;
+	items: RunItem[];
+	bytes: number;
+	/** Most result-file responses being received at the same moment (headers in, body not finished). */
+	downloadsInFlightPeak: number;
+};
+
+export type ChildReport = {
+	type: 'report';
+	runs: RunReport[];
+	/** Peak and current RSS (kB, /proc/self/status) after loading everything, before the first run. */
+	loadedHwmKb: number;
+	loadedRssKb: number;
+	/** Peak RSS (kB) over the whole life of the process, read at the end. */
+	peakHwmKb: number;
+	maxRssKb: number;
+};
+
+function procStatus(field: 'VmHWM' | 'VmRSS'): number {
+	const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+	return match ? Number(match[1]) : Number.NaN;
+}
+
+// Result-file downloads in flight, seen from this (the n8n) side of the socket.
+let downloading = 0;
+let downloadingPeak = 0;
+subscribe('http.client.request.start', (message) => {
+	const { request } = message as { request: ClientRequest };
+	if (!request.path.startsWith('/files/')) return;
+	request.once('response', (response: IncomingMessage) => {
+		downloading++;
+		downloadingPeak = Math.max(downloadingPeak, downloading);
+		let done = false;
+		const finish = () => {
+			if (done) return;
+			done = true;
+			downloading--;
+		};
+		response.once('end', finish);
+		response.once('close', finish);
+	});
+});
+
+async function main(): Promise<void> {
+	const spec = JSON.parse(process.argv[2] ?? '{}') as ChildSpec;
+	const engine = createEngine({
+		nodeTypes: { [GENERATE]: new IminiGenerate() },
+		credentialTypes: [new IminiApi()],
+		credentials: { iminiApi: { apiKey: spec.apiKey, baseUrl: spec.url } },
+		binaryDataMode: spec.binaryDataMode,
+	});
+	const loadedHwmKb = procStatus('VmHWM');
+	const loadedRssKb = procStatus('VmRSS');
+	const runs: RunReport[] = [];
+	for (const run of spec.runs) {
+		const input = Array.from({ length: run.items }, (_, i) => ({ json: { p: `bench ${run.label} item ${i}${run.promptSuffix ?? ''}` } }));
+		downloading = 0;
+		downloadingPeak = 0;
+		const t0 = Date.now();
+		const start = performance.now();
+		const result = await engine.run({
+			nodes: [
+				{
+					name: 'Generate',
+					type: GENERATE,
+					credentials: { iminiApi: { id: '1', name: 'Imini (mock)' } },
+					parameters: {
+						resource: 'image',
+						model: 'google/nano-banana',
+						prompt: '={{ $json.p }}',
+						download: run.download,
+						...run.parameters,
+						options: { maxTasksInFlight: run.maxInFlight, ...run.options },
+					},
+				},
+			],
+			input,
+		});
+		const wallMs = performance.now() - start;
+		const t1 = Date.now();
+		const items: RunItem[] = result.status === 'success'
+			? result.output('Generate').map((item) => ({
+					task_id: String(item.json.task_id),
+					created_at: String(item.json.created_at),
+					completed_at: item.json.completed_at === null ? null : String(item.json.completed_at),
+					bytes: Number(item.binary?.data?.bytes ?? 0),
+				}))
+			: [];
+		runs.push({
+			label: run.label,
+			t0,
+			t1,
+			wallMs,
+			status: result.status,
+			error: result.error ? `${result.error.message} ${result.error.description ?? ''}`.trim() : undefined,
+			items,
+			bytes: items.reduce((sum, item) => sum + item.bytes, 0),
+			downloadsInFlightPeak: downloadingPeak,
+		});
+	}
+	const report: ChildReport = {
+		type: 'report',
+		runs,
+		loadedHwmKb,
+		loadedRssKb,
+		peakHwmKb: procStatus('VmHWM'),
+		maxRssKb: process.resourceUsage().maxRSS,
+	};
+	process.send?.(report, () => process.exit(0));
+}
+
+main().catch((error: unknown) => {
+	process.send?.({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () => process.exit(1));
+});

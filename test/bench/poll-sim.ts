@@ -1,0 +1,147 @@
+// Polling cost of a schedule, measured by driving the REAL TaskPoller (nodes/shared/poller.ts)
+// on virtual time: `now()` returns virtual ms and `sleep(ms)` resolves when the virtual clock
+// gets there, so hours of polling take milliseconds and every figure is exactly reproducible.
+//
+// Each case submits many tasks into ONE poller (as a batch does), spread over the first 2.5 s,
+// with task times spread evenly over ±20% of the nominal time (stratified, not random: the
+// result is the same on every run). A check takes no virtual time (the network round trip is
+// measured for real by the capacity figure). For every task we record when it finished, when
+// the poller's check first saw it settled, and how many checks it cost.
+//
+// Compiled to CommonJS by test/bench/tsconfig.json; run by run.ts with child_process.fork.
+import { scheduleWithin, TaskPoller, vendorSchedule } from '../../nodes/shared/poller';
+import type { PollerClock, PollSchedule } from '../../nodes/shared/poller';
+import type { TaskKind } from '../../nodes/shared/catalog';
+import type { IminiTask } from '../../nodes/shared/transport';
+
+export type PollCase = { kind: TaskKind; seconds: number };
+/** A schedule to compare: fixed, or the node's own (`vendorSchedule`, optionally capped as the node's options do). */
+export type ScheduleSpec = { name: string; schedule?: PollSchedule; vendorCappedAtMs?: number };
+export type PollSpec = { tasks: number; jitter: number; cases: PollCase[]; schedules: ScheduleSpec[] };
+export type PollResult = {
+	schedule: string;
+	kind: TaskKind;
+	seconds: number;
+	tasks: number;
+	meanDelayMs: number;
+	maxDelayMs: number;
+	meanPolls: number;
+	maxPolls: number;
+};
+
+type Timer = { at: number; seq: number; resolve: () => void };
+
+/** A discrete-event clock: timers fire in order of virtual time; nothing waits for real. */
+export class VirtualClock implements PollerClock {
+	private time = 0;
+	private seq = 0;
+	private timers: Timer[] = [];
+
+	now = (): number => this.time;
+
+	sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+		new Promise<void>((resolve, reject) => {
+			if (signal?.aborted) {
+				reject(signal.reason);
+				return;
+			}
+			const timer: Timer = { at: this.time + Math.max(0, ms), seq: this.seq++, resolve };
+			// Keep timers sorted by (at, seq): binary search for the insertion point.
+			let lo = 0;
+			let hi = this.timers.length;
+			while (lo < hi) {
+				const mid = (lo + hi) >> 1;
+				const other = this.timers[mid];
+				if (other.at < timer.at || (other.at === timer.at && other.seq < timer.seq)) lo = mid + 1;
+				else hi = mid;
+			}
+			this.timers.splice(lo, 0, timer);
+			signal?.addEventListener(
+				'abort',
+				() => {
+					const index = this.timers.indexOf(timer);
+					if (index >= 0) this.timers.splice(index, 1);
+					reject(signal.reason);
+				},
+				{ once: true },
+			);
+		});
+
+	/** Fires timers in order until none is left; between two, every pending callback runs. */
+	async run(): Promise<void> {
+		for (;;) {
+			await new Promise<void>((resolve) => setImmediate(resolve));
+			const timer = this.timers.shift();
+			if (!timer) return;
+			this.time = timer.at;
+			timer.resolve();
+		}
+	}
+}
+
+type SimTask = { submittedAt: number; durationMs: number; polls: number; noticedAt?: number };
+
+export async function simulate(schedule: PollSchedule, kind: TaskKind, seconds: number, count: number, jitter: number): Promise<Omit<PollResult, 'schedule'>> {
+	const clock = new VirtualClock();
+	const tasks = new Map<string, SimTask>();
+	const poller = new TaskPoller({
+		schedule,
+		clock,
+		fetchTask: async (_kind, taskId) => {
+			const task = tasks.get(taskId)!;
+			task.polls++;
+			const now = clock.now();
+			const settled = now - task.submittedAt >= task.durationMs;
+			if (settled) task.noticedAt ??= now;
+			return { task_id: taskId, status: settled ? 'succeeded' : 'processing' } as IminiTask;
+		},
+	});
+	const nominalMs = seconds * 1000;
+	// imini's advice (and the node's default): 120 s for an image, 600 s for a video. Never hit here.
+	const timeoutMs = Math.max(kind === 'image' ? 120_000 : 600_000, 2 * nominalMs);
+	const waits: Array<Promise<unknown>> = [];
+	for (let i = 0; i < count; i++) {
+		const durationMs = nominalMs * (1 - jitter + (2 * jitter * (i + 0.5)) / count);
+		const submitOffset = (i * 7919) % 2500;
+		const taskId = `task_${i}`;
+		waits.push(
+			clock.sleep(submitOffset).then(async () => {
+				tasks.set(taskId, { submittedAt: clock.now(), durationMs, polls: 0 });
+				return await poller.waitFor(kind, taskId, timeoutMs, clock.now());
+			}),
+		);
+	}
+	await clock.run();
+	await Promise.all(waits);
+	let delaySum = 0;
+	let delayMax = 0;
+	let pollSum = 0;
+	let pollMax = 0;
+	for (const task of tasks.values()) {
+		if (task.noticedAt === undefined) throw new Error('a simulated task was never noticed');
+		const delay = task.noticedAt - (task.submittedAt + task.durationMs);
+		delaySum += delay;
+		delayMax = Math.max(delayMax, delay);
+		pollSum += task.polls;
+		pollMax = Math.max(pollMax, task.polls);
+	}
+	return { kind, seconds, tasks: count, meanDelayMs: delaySum / count, maxDelayMs: delayMax, meanPolls: pollSum / count, maxPolls: pollMax };
+}
+
+async function main(): Promise<void> {
+	const spec = JSON.parse(process.argv[2] ?? '{}') as PollSpec;
+	const results: PollResult[] = [];
+	for (const { kind, seconds } of spec.cases) {
+		for (const { name, schedule, vendorCappedAtMs } of spec.schedules) {
+			const used = schedule ?? (vendorCappedAtMs ? scheduleWithin(vendorSchedule.firstCheckMs, vendorCappedAtMs) : vendorSchedule);
+			results.push({ schedule: name, ...(await simulate(used, kind, seconds, spec.tasks, spec.jitter)) });
+		}
+	}
+	process.send?.({ type: 'report', results }, () => process.exit(0));
+}
+
+if (require.main === module) {
+	main().catch((error: unknown) => {
+		process.send?.({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () => process.exit(1));
+	});
+}

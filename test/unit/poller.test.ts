@@ -1,0 +1,113 @@
+// The poller on a virtual clock: the real TaskPoller code, time moved by its own sleeps.
+import { TaskPoller, delayBeforeCheck, scheduleWithin, vendorSchedule } from '../../nodes/shared/poller';
+import type { PollerClock } from '../../nodes/shared/poller';
+import { TaskTimeoutError } from '../../nodes/shared/errors';
+import type { IminiTask } from '../../nodes/shared/transport';
+
+class VirtualClock implements PollerClock {
+	time = 0;
+	now = () => this.time;
+	sleep = async (ms: number, signal: AbortSignal) => {
+		if (signal.aborted) throw new Error('aborted');
+		this.time += ms;
+		await Promise.resolve();
+	};
+}
+
+/** A fake imini where task `id` finishes at `finishAt[id]` (virtual ms); records every check. */
+function fakeImini(clock: VirtualClock, finishAt: Record<string, number>, failed: string[] = []) {
+	const checks: Array<{ id: string; at: number }> = [];
+	const fetchTask = async (_kind: 'image' | 'video', id: string): Promise<IminiTask> => {
+		checks.push({ id, at: clock.now() });
+		const done = clock.now() >= finishAt[id];
+		const base = { task_id: id, model: 'm', created_at: '2026-01-01T00:00:00Z', request_id: 'req_1' };
+		if (!done) return { ...base, status: 'processing' };
+		if (failed.includes(id)) return { ...base, status: 'failed', error: { code: 'X', message: 'no' } };
+		return { ...base, status: 'succeeded', images: [{ url: 'https://x/y.png', width: 1, height: 1 }] };
+	};
+	return { checks, fetchTask };
+}
+
+describe('the polling schedule', () => {
+	it("follows imini's advice: first check after 2 s, then 2 s, 3 s, 5 s, 5 s ...", () => {
+		expect([1, 2, 3, 4, 5, 6].map((n) => delayBeforeCheck(vendorSchedule, n))).toEqual([2000, 2000, 3000, 5000, 5000, 5000]);
+	});
+
+	it('can be bounded by the user', () => {
+		expect([1, 2, 3, 4].map((n) => delayBeforeCheck(scheduleWithin(500, 2500), n))).toEqual([500, 2000, 2500, 2500]);
+	});
+});
+
+describe('TaskPoller', () => {
+	it('checks a task on the schedule and resolves when it settles', async () => {
+		const clock = new VirtualClock();
+		const imini = fakeImini(clock, { a: 10_000 });
+		const poller = new TaskPoller({ fetchTask: imini.fetchTask, schedule: vendorSchedule, clock });
+		const task = await poller.waitFor('image', 'a', 120_000, 0);
+		expect(task.status).toBe('succeeded');
+		expect(imini.checks.map((c) => c.at)).toEqual([2000, 4000, 7000, 12_000]);
+	});
+
+	it('keeps each task on its own schedule, counted from its own submit', async () => {
+		const clock = new VirtualClock();
+		const imini = fakeImini(clock, { a: 3000, b: 9000 });
+		const poller = new TaskPoller({ fetchTask: imini.fetchTask, schedule: vendorSchedule, clock });
+		const a = poller.waitFor('image', 'a', 60_000, 0);
+		const b = poller.waitFor('image', 'b', 60_000, 1000);
+		await Promise.all([a, b]);
+		expect(imini.checks.filter((c) => c.id === 'a').map((c) => c.at)).toEqual([2000, 4000]);
+		expect(imini.checks.filter((c) => c.id === 'b').map((c) => c.at)).toEqual([3000, 5000, 8000, 13_000]);
+	});
+
+	it('makes a last check at the deadline, then rejects with the task as last seen', async () => {
+		const clock = new VirtualClock();
+		const imini = fakeImini(clock, { slow: 1e9 });
+		const poller = new TaskPoller({ fetchTask: imini.fetchTask, schedule: vendorSchedule, clock });
+		const error = await poller.waitFor('video', 'slow', 5000, 0).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(TaskTimeoutError);
+		expect((error as TaskTimeoutError).lastTask.status).toBe('processing');
+		expect((error as Error).message).toBe('Task slow is still processing after 5.0 s. Use Imini Wait with this task ID to keep waiting, or raise the timeout.');
+		expect(imini.checks.map((c) => c.at)).toEqual([2000, 4000, 5000]);
+	});
+
+	it('resolves failed tasks too (the caller decides what a failure means)', async () => {
+		const clock = new VirtualClock();
+		const imini = fakeImini(clock, { f: 0 }, ['f']);
+		const poller = new TaskPoller({ fetchTask: imini.fetchTask, schedule: vendorSchedule, clock });
+		expect((await poller.waitFor('image', 'f', 10_000, 0)).status).toBe('failed');
+	});
+
+	it('rejects every waiting task at once when the execution is cancelled', async () => {
+		const controller = new AbortController();
+		let checks = 0;
+		const poller = new TaskPoller({
+			fetchTask: async (_kind, id) => {
+				if (++checks === 3) controller.abort(new Error('stopped'));
+				return { task_id: id, status: 'processing', model: 'm', created_at: 'x', request_id: 'r' };
+			},
+			schedule: vendorSchedule,
+			signal: controller.signal,
+			clock: new VirtualClock(),
+		});
+		const results = await Promise.allSettled([poller.waitFor('image', 'a', 60_000, 0), poller.waitFor('image', 'b', 60_000, 0)]);
+		expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+		expect(checks).toBeLessThanOrEqual(4);
+		expect(poller.pending).toBe(0);
+	});
+
+	it('passes on a check that failed for good, for that task only', async () => {
+		const clock = new VirtualClock();
+		const imini = fakeImini(clock, { ok: 4000 });
+		const poller = new TaskPoller({
+			fetchTask: async (kind, id) => {
+				if (id === 'gone') throw new Error('404');
+				return await imini.fetchTask(kind, id);
+			},
+			schedule: vendorSchedule,
+			clock,
+		});
+		const [gone, ok] = await Promise.allSettled([poller.waitFor('image', 'gone', 60_000, 0), poller.waitFor('image', 'ok', 60_000, 0)]);
+		expect(gone.status).toBe('rejected');
+		expect(ok.status).toBe('fulfilled');
+	});
+});

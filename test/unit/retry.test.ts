@@ -1,0 +1,86 @@
+import { IminiHttpError, IminiNetworkError } from '../../nodes/shared/errors';
+import { isRetryable, parseRetryAfter, retryDelayMs, withRetries } from '../../nodes/shared/retry';
+
+const http = (status: number, retryAfterMs?: number) => new IminiHttpError(status, { code: 'X', message: 'm' }, retryAfterMs);
+
+describe('which failures are retried', () => {
+	it.each([
+		[429, true, true],
+		[502, true, true],
+		[500, false, true],
+		[400, false, false],
+		[401, false, false],
+		[402, false, false],
+		[403, false, false],
+		[404, false, false],
+	])('HTTP %i: submit %s, read %s', (status, submit, read) => {
+		expect(isRetryable(http(status), 'submit')).toBe(submit);
+		expect(isRetryable(http(status), 'read')).toBe(read);
+	});
+
+	it('network errors: reads are retried, submits are not (the task may exist)', () => {
+		const error = new IminiNetworkError('socket hang up', 'ECONNRESET');
+		expect(isRetryable(error, 'read')).toBe(true);
+		expect(isRetryable(error, 'submit')).toBe(false);
+	});
+});
+
+describe('how long to wait', () => {
+	it("honours the server's Retry-After", () => {
+		expect(retryDelayMs(http(429, 3000), 1, () => 0)).toBe(3000);
+		expect(retryDelayMs(http(500, 1000), 2, () => 0.99)).toBeLessThan(1250);
+	});
+
+	it('waits at least 5 s after a 429 without Retry-After, with jitter', () => {
+		const delays = [0, 0.5, 0.999].map((r) => retryDelayMs(http(429), 1, () => r));
+		expect(delays[0]).toBe(5000);
+		expect(delays[2]).toBeLessThan(7500);
+		expect(new Set(delays).size).toBe(3);
+	});
+
+	it('retries a 502 quickly and backs off 500s exponentially', () => {
+		expect([1, 2, 3].map((n) => retryDelayMs(http(502), n, () => 0))).toEqual([250, 500, 1000]);
+		expect([1, 2, 3].map((n) => retryDelayMs(http(500), n, () => 0))).toEqual([1000, 2000, 4000]);
+	});
+
+	it('reads Retry-After as seconds or as a date', () => {
+		expect(parseRetryAfter('7', 0)).toBe(7000);
+		expect(parseRetryAfter('Thu, 01 Jan 1970 00:00:10 GMT', 4000)).toBe(6000);
+		expect(parseRetryAfter('soon', 0)).toBeUndefined();
+		expect(parseRetryAfter(undefined, 0)).toBeUndefined();
+	});
+});
+
+describe('withRetries', () => {
+	it('gives up after 3 retries (4 attempts) and reports the attempt count', async () => {
+		const slept: number[] = [];
+		let attempts = 0;
+		const error = await withRetries('read', { sleep: async (ms) => void slept.push(ms), random: () => 0 }, async () => {
+			attempts++;
+			throw http(502);
+		}).catch((e: unknown) => e);
+		expect(attempts).toBe(4);
+		expect((error as { attempts: number }).attempts).toBe(4);
+		expect(slept).toEqual([250, 500, 1000]);
+	});
+
+	it('never retries a 402', async () => {
+		let attempts = 0;
+		await expect(
+			withRetries('submit', { sleep: async () => undefined, random: () => 0 }, async () => {
+				attempts++;
+				throw http(402);
+			}),
+		).rejects.toMatchObject({ status: 402, attempts: 1 });
+		expect(attempts).toBe(1);
+	});
+
+	it('returns the value and the attempts it took', async () => {
+		let attempts = 0;
+		const result = await withRetries('submit', { sleep: async () => undefined, random: () => 0 }, async () => {
+			if (++attempts < 2) throw http(429, 0);
+			return 'ok';
+		});
+		expect(result).toEqual({ value: 'ok', attempts: 2 });
+	});
+});
