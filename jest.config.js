@@ -4,6 +4,9 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
+	// Workflow tests start servers and run real n8n executions; on a loaded 2-core machine a
+	// 20-item batch can take longer than jest's 5 s default. Timing is asserted in benchmarks.
+	testTimeout: 60_000,
 	transform: {
 		'^.+\\.ts$': [
 			'ts-jest',
