@@ -66,6 +66,24 @@ export const imageModelCatalog = {
 
 export type ImageModelId = keyof typeof imageModelCatalog;
 
+/** Both Seedance models take the same parameters. */
+const seedanceLimits = {
+	promptMax: 5000,
+	promptRequired: true,
+	resolutions: ['480P', '720P'],
+	defaultResolution: '720P',
+	aspectRatios: ['16:9', '4:3', '1:1', '3:4', '9:16', '21:9', 'adaptive'],
+	defaultAspectRatio: 'adaptive',
+	duration: { min: 4, max: 15, default: 5 },
+	audio: { default: true },
+	imageReferenceTypes: ['first_frame', 'last_frame', 'asset'],
+	referenceImagesMax: 9,
+	referenceVideosMax: 3,
+	referTypes: null,
+	referenceAudiosMax: 3,
+	extraParams: [],
+} as const;
+
 /** Video models, in the order the node lists them. */
 export const videoModelCatalog = {
 	'kling/kling-v3': {
@@ -127,38 +145,12 @@ export const videoModelCatalog = {
 	'doubao/seedance-2.0': {
 		name: 'Seedance 2.0 (ByteDance)',
 		description: 'Up to 9 images, 3 videos and 3 audio clips as references; audio on by default',
-		promptMax: 5000,
-		promptRequired: true,
-		resolutions: ['480P', '720P'],
-		defaultResolution: '720P',
-		aspectRatios: ['16:9', '4:3', '1:1', '3:4', '9:16', '21:9', 'adaptive'],
-		defaultAspectRatio: 'adaptive',
-		duration: { min: 4, max: 15, default: 5 },
-		audio: { default: true },
-		imageReferenceTypes: ['first_frame', 'last_frame', 'asset'],
-		referenceImagesMax: 9,
-		referenceVideosMax: 3,
-		referTypes: null,
-		referenceAudiosMax: 3,
-		extraParams: [],
+		...seedanceLimits,
 	},
 	'doubao/seedance-2.0-fast': {
 		name: 'Seedance 2.0 Fast (ByteDance)',
 		description: 'Seedance 2.0, faster and cheaper',
-		promptMax: 5000,
-		promptRequired: true,
-		resolutions: ['480P', '720P'],
-		defaultResolution: '720P',
-		aspectRatios: ['16:9', '4:3', '1:1', '3:4', '9:16', '21:9', 'adaptive'],
-		defaultAspectRatio: 'adaptive',
-		duration: { min: 4, max: 15, default: 5 },
-		audio: { default: true },
-		imageReferenceTypes: ['first_frame', 'last_frame', 'asset'],
-		referenceImagesMax: 9,
-		referenceVideosMax: 3,
-		referTypes: null,
-		referenceAudiosMax: 3,
-		extraParams: [],
+		...seedanceLimits,
 	},
 	'dashscope/happyhorse-1.0': {
 		name: 'HappyHorse 1.0 (Alibaba DashScope)',
@@ -278,7 +270,7 @@ const kling = <const M extends 'kling/kling-v3' | 'kling/kling-v3-omni'>(model: 
 	extra_params: klingExtraParams,
 });
 
-const seedance = <const M extends 'doubao/seedance-2.0' | 'doubao/seedance-2.0-fast'>(model: M) =>
+const seedanceSchema = <const M extends 'doubao/seedance-2.0' | 'doubao/seedance-2.0-fast'>(model: M) =>
 	z.strictObject({
 		model: z.literal(model),
 		prompt: prompt(vid[model].promptMax),
@@ -310,8 +302,8 @@ export const videoRequestSchemas = {
 		reference_videos: z.array(videoReference).length(1, 'needs exactly one reference video (the motion)'),
 		extra_params: z.looseObject({ character_orientation: z.enum(['image', 'video']).optional() }).optional(),
 	}),
-	'doubao/seedance-2.0': seedance('doubao/seedance-2.0'),
-	'doubao/seedance-2.0-fast': seedance('doubao/seedance-2.0-fast'),
+	'doubao/seedance-2.0': seedanceSchema('doubao/seedance-2.0'),
+	'doubao/seedance-2.0-fast': seedanceSchema('doubao/seedance-2.0-fast'),
 	'dashscope/happyhorse-1.0': z.strictObject({
 		model: z.literal('dashscope/happyhorse-1.0'),
 		prompt: prompt(vid['dashscope/happyhorse-1.0'].promptMax),
