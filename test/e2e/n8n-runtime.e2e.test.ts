@@ -16,8 +16,8 @@ import {
 	nodeOutput,
 	readBinaryData,
 	startN8n,
-} from './n8n-cli';
-import type { N8nHome, RunningN8n } from './n8n-cli';
+} from '../../.ci/n8n/n8n-cli';
+import type { N8nHome, RunningN8n } from '../../.ci/n8n/n8n-cli';
 
 const PACKAGE = 'n8n-nodes-e2e-echo';
 const ECHO = `${PACKAGE}.echo`;

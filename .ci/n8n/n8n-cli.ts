@@ -55,11 +55,12 @@ export const NODE_BIN =
 /** Fixed, so credentials imported in one CLI call decrypt in the next one. */
 export const N8N_ENCRYPTION_KEY = 'imini-e2e-fixed-encryption-key-0123456789';
 
+/** The owner account set up in every n8n this project starts (npm start prints it). */
 export const OWNER = {
 	email: 'owner@example.com',
-	firstName: 'E2E',
+	firstName: 'Imini',
 	lastName: 'Owner',
-	password: 'E2e-Password-123',
+	password: 'Imini-Offline-1',
 } as const;
 
 /** Throws a clear message when n8n is not installed (or not the expected version). */
@@ -108,6 +109,10 @@ export interface N8nHome {
 export interface CreateHomeOptions {
 	/** Extra environment for every n8n call (e.g. N8N_LOG_LEVEL). */
 	env?: Record<string, string>;
+	/** A folder to keep (npm start) instead of a fresh temporary one. */
+	root?: string;
+	/** A fixed port for `n8n start` instead of a free one. */
+	port?: number;
 }
 
 // Variables from a surrounding `npm run` or a developer's shell that would change what n8n or
@@ -126,11 +131,11 @@ function inheritedEnv(): NodeJS.ProcessEnv {
 
 /** A fresh N8N_USER_FOLDER with a quiet, local, offline-friendly n8n configuration. */
 export async function createN8nHome(options: CreateHomeOptions = {}): Promise<N8nHome> {
-	const root = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
+	const root = options.root ?? mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
 	const dataDir = join(root, '.n8n');
 	const nodesDir = join(dataDir, 'nodes');
 	mkdirSync(nodesDir, { recursive: true });
-	const port = await freePort();
+	const port = options.port ?? (await freePort());
 	const nodeDir = dirname(dirname(NODE_BIN));
 	const env: NodeJS.ProcessEnv = {
 		...inheritedEnv(),
@@ -614,11 +619,13 @@ export async function startN8n(home: N8nHome, options: StartOptions = {}): Promi
 
 		let authCookie = '';
 		if (options.setupOwner !== false) {
+			// A kept user folder (npm start) already has its owner: then logging in is enough.
 			const setup = await httpJson(`${url}/rest/owner/setup`, 'POST', OWNER, undefined);
-			if (setup.status !== 200) throw new Error(`POST /rest/owner/setup: ${setup.status} ${JSON.stringify(setup.body)}`);
 			const login = await httpJson(`${url}/rest/login`, 'POST', { emailOrLdapLoginId: OWNER.email, password: OWNER.password }, undefined);
 			const cookie = authCookieFrom(login.headers);
-			if (login.status !== 200 || !cookie) throw new Error(`POST /rest/login: ${login.status} ${JSON.stringify(login.body)}`);
+			if (login.status !== 200 || !cookie) {
+				throw new Error(`POST /rest/owner/setup: ${setup.status} ${JSON.stringify(setup.body)}; POST /rest/login: ${login.status} ${JSON.stringify(login.body)}`);
+			}
 			authCookie = cookie;
 		}
 		return {
