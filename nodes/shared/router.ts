@@ -91,11 +91,14 @@ export async function runItems(ctx: IExecuteFunctions, maxInFlight: number, perI
 				if (cancel?.aborted || (run.signal.aborted && failure)) return;
 				const nodeError = asNodeError(ctx, error, itemIndex);
 				if (ctx.continueOnFail()) {
+					// Only `error`, `message` and `details` at the top: n8n then routes the item to the
+					// error output when the node's On Error setting asks for one.
 					const tasks = ledger.forItem(itemIndex);
-					const json: IDataObject = { error: nodeError.message };
-					if (nodeError.description) json.description = nodeError.description;
-					if (tasks.length) json.task_id = tasks.length === 1 ? tasks[0].taskId : tasks.map((t) => t.taskId);
-					results[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
+					const details: IDataObject = {};
+					if (tasks.length) details.task_id = tasks.length === 1 ? tasks[0].taskId : tasks.map((t) => t.taskId);
+					if (nodeError instanceof NodeApiError && nodeError.httpCode) details.http_code = nodeError.httpCode;
+					if (nodeError.description) details.description = nodeError.description;
+					results[itemIndex] = [{ json: { error: nodeError.message, details }, pairedItem: { item: itemIndex } }];
 				} else {
 					failure = { itemIndex, error: nodeError };
 					run.abort();

@@ -11,6 +11,7 @@ module.exports = {
 	rootDir: '../..',
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.test.ts'],
+	testPathIgnorePatterns: ['/node_modules/'],
 	// Each n8n CLI call costs seconds; `n8n start` about 10 s.
 	testTimeout: 180_000,
 	// Every n8n process takes 300-500 MB and a core; one test file at a time keeps timings honest.

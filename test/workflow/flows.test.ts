@@ -158,7 +158,8 @@ describe('many items', () => {
 		expect(items.map((i) => (i.json.error ? 'error' : i.json.status))).toEqual(['succeeded', 'error', 'succeeded', 'error', 'succeeded']);
 		expect(items[1].json.error).toContain('content safety');
 		// The failed task was created: its ID is in the error item.
-		expect(items[3].json.task_id).toMatch(/^task_/);
+		expect((items[3].json.details as { task_id: string }).task_id).toMatch(/^task_/);
+		expect(items[3].json.error).toContain((items[3].json.details as { task_id: string }).task_id);
 		for (const i of [0, 2, 4]) expect(items[i].binary!.data.mimeType).toBe('image/png');
 	});
 

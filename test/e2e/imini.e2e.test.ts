@@ -1,0 +1,120 @@
+// The package where users live: packed, installed into a real n8n 2.40.7 the way n8n installs
+// community packages, and every example workflow run by `n8n execute` against the offline mock.
+import { readMp4Info, readPngSize } from '../../mock-server/media.ts';
+import { startMock } from '../../mock-server/index.ts';
+import type { MockServer } from '../../mock-server/index.ts';
+import { assertN8nInstalled, createN8nHome, executeWorkflow, importCredentials, importWorkflow, nodeOutput, readBinaryData } from '../../.ci/n8n/n8n-cli.ts';
+import type { ExecuteResult, N8nHome } from '../../.ci/n8n/n8n-cli.ts';
+import { exampleWorkflows, provisionImini } from '../../.ci/n8n/provision.ts';
+import { formatViolations } from '../harness/mock';
+
+let mock: MockServer;
+let home: N8nHome;
+const runs = new Map<string, ExecuteResult>();
+
+beforeAll(async () => {
+	assertN8nInstalled();
+	mock = await startMock({ simulator: { imageTaskMs: 1500, videoTaskMs: 3000, rateLimit: null } });
+	home = await createN8nHome();
+	await provisionImini(home, { apiKey: mock.apiKey, baseUrl: mock.url, name: 'Imini API (offline mock)' });
+});
+
+afterAll(async () => {
+	await home?.cleanup();
+	await mock?.close();
+});
+
+afterEach(() => {
+	expect(formatViolations(mock.violations)).toBe('');
+});
+
+async function run(id: string): Promise<ExecuteResult> {
+	const result = await executeWorkflow(home, id);
+	runs.set(id, result);
+	return result;
+}
+
+function promptOf(taskId: string): unknown {
+	return mock.submissions.find((s) => s.taskId === taskId)?.body.prompt;
+}
+
+describe('the example workflows, in a real n8n', () => {
+	it('are all there', () => {
+		expect(exampleWorkflows().map((w) => w.id)).toEqual(['iminiEx1PromptImg', 'iminiEx2Batch', 'iminiEx3SubmitWait', 'iminiEx4ImageToVideo', 'iminiEx5Errors']);
+	});
+
+	it('1 · prompt to image: one PNG of the asked size as binary data', async () => {
+		const result = await run('iminiEx1PromptImg');
+		expect(result.error).toBeNull();
+		const [item] = nodeOutput(result.output, 'Imini Generate');
+		expect(item.json).toMatchObject({ status: 'succeeded', model: 'google/nano-banana-pro', width: 2048, height: 1152 });
+		expect(item.binary.data.mimeType).toBe('image/png');
+		expect(readPngSize(readBinaryData(home, item.binary.data))).toEqual({ width: 2048, height: 1152 });
+		expect(promptOf(item.json.task_id)).toBe('A red fox curled up in fresh snow, golden hour, 35 mm photo');
+	});
+
+	it('2 · batch: ten prompts, ten images, in input order', async () => {
+		const result = await run('iminiEx2Batch');
+		expect(result.error).toBeNull();
+		const prompts = nodeOutput(result.output, 'One Item per Prompt').map((i: { json: { prompt: string } }) => i.json.prompt);
+		const items = nodeOutput(result.output, 'Imini Generate');
+		expect(items).toHaveLength(10);
+		expect(items.map((i: { json: { task_id: string } }) => promptOf(i.json.task_id))).toEqual(prompts);
+		expect(items.map((i: { pairedItem: unknown }) => i.pairedItem)).toEqual(prompts.map((_: string, item: number) => ({ item })));
+		for (const item of items) expect(readPngSize(readBinaryData(home, item.binary.data))).toEqual({ width: 1024, height: 1024 });
+	});
+
+	it('3 · submit, wait, check: the task ID flows through and the video is downloaded with its cover', async () => {
+		const result = await run('iminiEx3SubmitWait');
+		expect(result.error).toBeNull();
+		const [submitted] = nodeOutput(result.output, "Submit (Don't Wait)");
+		expect(submitted.json).toMatchObject({ status: 'queued', kind: 'video' });
+		const [waited] = nodeOutput(result.output, 'Imini Wait');
+		expect(waited.json).toMatchObject({ task_id: submitted.json.task_id, status: 'succeeded' });
+		expect(waited.binary).toBeUndefined();
+		const [checked] = nodeOutput(result.output, 'Imini Get Task');
+		expect(checked.binary.data.mimeType).toBe('video/mp4');
+		expect(readMp4Info(readBinaryData(home, checked.binary.data))).toMatchObject({ width: 1280, height: 720, durationSeconds: 5 });
+		expect(readPngSize(readBinaryData(home, checked.binary.cover))).toEqual({ width: 1280, height: 720 });
+	});
+
+	it('4 · image to video: the generated image becomes the first frame', async () => {
+		const result = await run('iminiEx4ImageToVideo');
+		expect(result.error).toBeNull();
+		const [video] = nodeOutput(result.output, 'Animate It');
+		expect(readMp4Info(readBinaryData(home, video.binary.data))).toMatchObject({ width: 1280, height: 720, durationSeconds: 4 });
+		const sent = mock.submissions.find((s) => s.taskId === video.json.task_id)!.body as { reference_images: Array<{ url: string; reference_type: string }> };
+		expect(sent.reference_images).toHaveLength(1);
+		expect(sent.reference_images[0].reference_type).toBe('first_frame');
+		expect(sent.reference_images[0].url).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+	});
+
+	it('5 · errors: the refused prompt goes to the error output, the others complete', async () => {
+		const result = await run('iminiEx5Errors');
+		expect(result.error).toBeNull();
+		const images = nodeOutput(result.output, 'Imini Generate', 0);
+		const failed = nodeOutput(result.output, 'Imini Generate', 1);
+		expect(images).toHaveLength(2);
+		expect(failed).toHaveLength(1);
+		expect(failed[0].json.error).toContain("imini's content safety flagged the prompt");
+		for (const item of images) expect(item.binary.data.mimeType).toBe('image/png');
+	});
+});
+
+describe('a wrong API key, in a real n8n', () => {
+	it('fails with the readable 401 message, and the key is nowhere in the output', async () => {
+		const wrongKey = 'sk-wrong-key-7d1e4b';
+		await importCredentials(home, [{ id: 'imini-wrong', name: 'Imini API (wrong key)', type: 'iminiApi', data: { apiKey: wrongKey, baseUrl: mock.url } }]);
+		const example = exampleWorkflows()[0].json as { nodes: Array<{ type: string; credentials?: unknown }> };
+		await importWorkflow(home, {
+			...(example as unknown as { name: string; nodes: unknown[]; connections: Record<string, unknown> }),
+			id: 'iminiWrongKey',
+			name: 'imini wrong key',
+			nodes: example.nodes.map((n) => (n.credentials ? { ...n, credentials: { iminiApi: { id: 'imini-wrong', name: 'Imini API (wrong key)' } } } : n)),
+		});
+		const result = await executeWorkflow(home, 'iminiWrongKey');
+		expect(result.exitCode).not.toBe(0);
+		expect(result.error).toContain('imini rejected the API key (401)');
+		expect(result.stdout + result.stderr).not.toContain(wrongKey);
+	});
+});
