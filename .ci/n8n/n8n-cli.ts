@@ -387,6 +387,22 @@ export async function importWorkflow(home: N8nHome, workflow: WorkflowToImport):
 	return { id, ...result };
 }
 
+/** Several workflows in one CLI call (each call costs seconds): `import:workflow --separate`. */
+export async function importWorkflows(home: N8nHome, workflows: WorkflowToImport[]): Promise<CliResult> {
+	const dir = join(home.root, 'imports', `workflows-${Date.now()}`);
+	mkdirSync(dir, { recursive: true });
+	for (const workflow of workflows) {
+		const id = workflow.id ?? nanoId();
+		writeFileSync(join(dir, `${id}.json`), JSON.stringify({ active: false, settings: {}, ...workflow, id }, null, 2), 'utf8');
+	}
+	const result = await runN8n(home, ['import:workflow', '--separate', `--input=${dir}`]);
+	const text = result.stdout + result.stderr;
+	if (result.exitCode !== 0 || !new RegExp(`Successfully imported ${workflows.length} workflows?`).test(text) || /Skipped workflow/.test(text)) {
+		throw describeFailure(`n8n import:workflow --separate (${workflows.length} workflows)`, result);
+	}
+	return result;
+}
+
 /** The first pretty-printed JSON object in CLI output: from a line starting with `{` to the next line that is `}`. */
 export function parseJsonFromOutput(text: string): any | null {
 	const lines = text.split('\n');

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, importCredentials, importWorkflow, installPackageTarball } from './n8n-cli.ts';
+import { REPO_ROOT, importCredentials, importWorkflows, installPackageTarball } from './n8n-cli.ts';
 import type { N8nHome } from './n8n-cli.ts';
 
 /** The credential id the example workflows refer to. */
@@ -48,6 +48,6 @@ export async function provisionImini(
 		{ id: EXAMPLE_CREDENTIAL_ID, name: credential.name, type: 'iminiApi', data: { apiKey: credential.apiKey, baseUrl: credential.baseUrl } },
 	]);
 	const workflows = options.examples === false ? [] : exampleWorkflows();
-	for (const workflow of workflows) await importWorkflow(home, workflow.json as never);
+	if (workflows.length) await importWorkflows(home, workflows.map((w) => w.json as never));
 	return { workflows };
 }
