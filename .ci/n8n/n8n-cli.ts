@@ -16,14 +16,6 @@ import { request } from 'undici';
 
 export const N8N_VERSION = '2.40.7';
 
-/**
- * True under the e2e jest config (test/e2e/jest.config.js sets IMINI_E2E=1). The default jest
- * config also collects test/e2e/*.test.ts; e2e suites use
- * `(E2E_ENABLED ? describe : describe.skip)(...)` so a plain unit run (and CI without n8n)
- * skips them instead of failing for want of a 2.9 GB n8n install.
- */
-export const E2E_ENABLED = process.env.IMINI_E2E === '1';
-
 function findRepoRoot(): string {
 	// ts-jest (CommonJS) has __dirname; Node's type stripping runs this file as ESM, where this
 	// file's own path is still in a stack trace.

@@ -314,6 +314,10 @@ function videoProperties(): INodeProperties[] {
 	return properties;
 }
 
+const [imageModel, ...imageFields] = imageProperties();
+const [videoModel, ...videoFields] = videoProperties();
+
+// Resource, model and prompt first (what every run needs), then the chosen model's own fields.
 export const generateProperties: INodeProperties[] = [
 	{
 		displayName: 'Resource',
@@ -326,8 +330,8 @@ export const generateProperties: INodeProperties[] = [
 			{ name: 'Video', value: 'video', description: 'Generate videos from text, images or a video' },
 		],
 	},
-	...imageProperties(),
-	...videoProperties().slice(0, 1),
+	imageModel,
+	videoModel,
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -348,7 +352,8 @@ export const generateProperties: INodeProperties[] = [
 		displayOptions: { show: { ...video, model: videoModelIds.filter((m) => !videoModelCatalog[m].promptRequired) } },
 		description: 'Optional for this model',
 	},
-	...videoProperties().slice(1),
+	...imageFields,
+	...videoFields,
 	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',

@@ -8,7 +8,7 @@
 // (npm run test:e2e does all three). Screenshots go to examples/screenshots/.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { E2E_ENABLED, N8N_VERSION, REPO_ROOT, createN8nHome, startN8n } from '../../.ci/n8n/n8n-cli';
+import { N8N_VERSION, REPO_ROOT, createN8nHome, startN8n } from '../../.ci/n8n/n8n-cli';
 import type { N8nHome, RunningN8n } from '../../.ci/n8n/n8n-cli';
 import { provisionImini } from '../../.ci/n8n/provision';
 import { startMock } from '../../mock-server/index';
@@ -32,7 +32,7 @@ type PageImage = { complete: boolean; naturalWidth: number; naturalHeight: numbe
 
 const timings: Record<string, number> = {};
 
-(E2E_ENABLED ? describe : describe.skip)(`n8n ${N8N_VERSION} editor (headless Chromium): Imini Generate`, () => {
+describe(`n8n ${N8N_VERSION} editor (headless Chromium): Imini Generate`, () => {
 	let mock: MockServer | undefined;
 	let home: N8nHome | undefined;
 	let n8n: RunningN8n | undefined;
@@ -128,6 +128,9 @@ const timings: Record<string, number> = {};
 		expect(labels).toEqual(expect.arrayContaining(['Model', 'Aspect Ratio', 'Quality', 'Number of Images', 'Prompt']));
 		expect(await parameter('quality').locator('input').inputValue()).toBe('Medium');
 		expect(await parameter('numberOfImages').locator('input').inputValue()).toBe('1');
+		// No hover or focus highlights in the picture.
+		await page.mouse.move(1, 1);
+		await page.evaluate('document.activeElement?.blur()');
 		await ndv().screenshot({ path: join(SCREENSHOTS, 'node-panel.png') });
 
 		// Nano Banana renders 1K only: no Resolution choice, and no quality levels.
@@ -161,6 +164,7 @@ const timings: Record<string, number> = {};
 		expect(errorText).toBe('');
 		expect(await output.locator('[data-test-id^="node-run-status-"]').getAttribute('data-test-id')).toBe('node-run-status-success');
 		expect(await output.locator('[data-test-id="ndv-items-count"]').innerText()).toMatch(/^1 item\b/);
+		await page.getByText('Node executed successfully').waitFor();
 
 		// What ran: one Nano Banana Pro task on the mock, with the prompt from the Prompt node.
 		const submissions = mock!.submissions.slice(submitted);
@@ -173,6 +177,7 @@ const timings: Record<string, number> = {};
 		const file = output.locator('[data-test-id="ndv-binary-data_0"]');
 		await file.waitFor();
 		const fileText = await file.innerText();
+		expect(fileText).toMatch(/imini-task_\w+-0\.png/);
 		expect(fileText).toContain(`imini-${submissions[0].taskId}-0.png`);
 		expect(fileText).toContain('image/png');
 		// Idle again (the button is disabled while the node runs) before the picture is taken.
@@ -186,7 +191,7 @@ const timings: Record<string, number> = {};
 		expect(await preview.getAttribute('src')).toContain(`fileName=imini-${submissions[0].taskId}-0.png`);
 		await page.waitForFunction((img: PageImage) => img.complete && img.naturalWidth > 0, await preview.elementHandle());
 		const size = await preview.evaluate((img: PageImage) => ({ width: img.naturalWidth, height: img.naturalHeight }));
-		// 16:9 at 2K.
+		// Aspect ratio 16:9, as in the example.
 		expect(size.width).toBeGreaterThan(size.height);
 	});
 });

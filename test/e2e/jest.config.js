@@ -2,9 +2,6 @@
 // Run: bash .ci/n8n/install.sh && node node_modules/jest/bin/jest.js -c test/e2e/jest.config.js
 const base = require('../../jest.config.js');
 
-// The e2e suites run only when this is set (E2E_ENABLED in n8n-cli.ts); jest workers inherit it.
-process.env.IMINI_E2E = '1';
-
 /** @type {import('jest').Config} */
 module.exports = {
 	...base,
