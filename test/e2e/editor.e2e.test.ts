@@ -5,7 +5,8 @@
 // mock, its picture in the output panel's Binary view.
 //
 // Needs `bash .ci/n8n/install.sh`, `bash .ci/n8n/install-browser.sh` and `npm run build`
-// (npm run test:e2e does all three). Screenshots go to examples/screenshots/.
+// (npm run test:e2e does all three). Screenshots go to test/.artifacts/screenshots/, or replace the
+// README's in examples/screenshots/ with UPDATE_SCREENSHOTS=1.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { N8N_VERSION, REPO_ROOT, createN8nHome, startN8n } from '../../.ci/n8n/n8n-cli';
@@ -16,7 +17,7 @@ import type { MockServer } from '../../mock-server/index';
 
 const PLAYWRIGHT_CORE = join(REPO_ROOT, '.tools', 'browser', 'node_modules', 'playwright-core');
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(REPO_ROOT, 'examples', 'screenshots');
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(REPO_ROOT, 'examples', 'screenshots') : join(REPO_ROOT, 'test', '.artifacts', 'screenshots');
 const WORKFLOW_ID = 'iminiEx1PromptImg';
 const NODE_NAME = 'Imini Generate';
 
