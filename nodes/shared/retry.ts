@@ -22,13 +22,14 @@ export function isRetryable(error: unknown, call: CallKind): boolean {
 
 /**
  * Milliseconds to wait before retry number `retry` (1-based). `random` is in [0, 1).
- * A server's Retry-After wins (it knows better than any schedule); otherwise 429 waits 5–7.5 s,
- * 502 starts fast (0.25–0.5 s) and 500 or network errors back off from 1–2 s, doubling.
+ * After a 429: the server's Retry-After, but never less than imini's 5 s, plus up to 2.5 s of
+ * jitter so that many tasks do not come back at once. Otherwise a Retry-After wins; 502 starts
+ * fast (0.25–0.5 s) and 500 or network errors back off from 1–2 s, doubling.
  */
 export function retryDelayMs(error: unknown, retry: number, random: () => number): number {
 	if (error instanceof IminiHttpError) {
+		if (error.status === 429) return Math.max(error.retryAfterMs ?? 0, 5_000) + Math.floor(random() * 2_500);
 		if (error.retryAfterMs !== undefined) return error.retryAfterMs + Math.floor(random() * 250);
-		if (error.status === 429) return 5_000 + Math.floor(random() * 2_500);
 		if (error.status === 502) return Math.floor(250 * 2 ** (retry - 1) * (1 + random()));
 	}
 	return Math.floor(1_000 * 2 ** (retry - 1) * (1 + random()));

@@ -26,8 +26,10 @@ describe('which failures are retried', () => {
 });
 
 describe('how long to wait', () => {
-	it("honours the server's Retry-After", () => {
-		expect(retryDelayMs(http(429, 3000), 1, () => 0)).toBe(3000);
+	it("honours the server's Retry-After, but waits at least 5 s after a 429", () => {
+		expect(retryDelayMs(http(429, 30_000), 1, () => 0)).toBe(30_000);
+		expect(retryDelayMs(http(429, 1000), 1, () => 0)).toBe(5000);
+		expect(retryDelayMs(http(500, 1000), 2, () => 0)).toBe(1000);
 		expect(retryDelayMs(http(500, 1000), 2, () => 0.99)).toBeLessThan(1250);
 	});
 
