@@ -66,6 +66,23 @@ export const imageModelCatalog = {
 
 export type ImageModelId = keyof typeof imageModelCatalog;
 
+/** Kling 3 and Kling 3 Omni share these; Omni adds a reference video. */
+const klingLimits = {
+	promptMax: 2500,
+	promptRequired: true,
+	resolutions: ['720P', '1080P'],
+	defaultResolution: '720P',
+	aspectRatios: ['16:9', '9:16', '1:1'],
+	defaultAspectRatio: '16:9',
+	duration: { min: 3, max: 15, default: 5 },
+	audio: { default: false },
+	imageReferenceTypes: ['first_frame', 'last_frame', 'asset'],
+	// imini documents "N asset images" without a number.
+	referenceImagesMax: null,
+	referenceAudiosMax: 0,
+	extraParams: ['negative_prompt', 'cfg_scale'],
+} as const;
+
 /** Both Seedance models take the same parameters. */
 const seedanceLimits = {
 	promptMax: 5000,
@@ -89,40 +106,16 @@ export const videoModelCatalog = {
 	'kling/kling-v3': {
 		name: 'Kling 3 (Kuaishou)',
 		description: 'Text-to-video, or from a first frame (and optional last frame), or from asset images',
-		promptMax: 2500,
-		promptRequired: true,
-		resolutions: ['720P', '1080P'],
-		defaultResolution: '720P',
-		aspectRatios: ['16:9', '9:16', '1:1'],
-		defaultAspectRatio: '16:9',
-		duration: { min: 3, max: 15, default: 5 },
-		audio: { default: false },
-		imageReferenceTypes: ['first_frame', 'last_frame', 'asset'],
-		// imini documents "N asset images" without a number.
-		referenceImagesMax: null,
+		...klingLimits,
 		referenceVideosMax: 0,
 		referTypes: null,
-		referenceAudiosMax: 0,
-		extraParams: ['negative_prompt', 'cfg_scale'],
 	},
 	'kling/kling-v3-omni': {
 		name: 'Kling 3 Omni (Kuaishou)',
 		description: 'Kling 3 plus a reference video: edit it (base) or borrow from it (feature)',
-		promptMax: 2500,
-		promptRequired: true,
-		resolutions: ['720P', '1080P'],
-		defaultResolution: '720P',
-		aspectRatios: ['16:9', '9:16', '1:1'],
-		defaultAspectRatio: '16:9',
-		duration: { min: 3, max: 15, default: 5 },
-		audio: { default: false },
-		imageReferenceTypes: ['first_frame', 'last_frame', 'asset'],
-		// imini documents "N asset images" without a number.
-		referenceImagesMax: null,
+		...klingLimits,
 		referenceVideosMax: 1,
 		referTypes: ['base', 'feature'],
-		referenceAudiosMax: 0,
-		extraParams: ['negative_prompt', 'cfg_scale'],
 	},
 	'kling/kling-v3-motion-control': {
 		name: 'Kling 3 Motion Control (Kuaishou)',

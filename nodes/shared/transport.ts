@@ -65,21 +65,24 @@ export function createIminiClient(ctx: IExecuteFunctions, baseUrl: string): Imin
 	};
 	const root = baseUrl.replace(/\/+$/, '');
 
+	/** One HTTP exchange, any status; throws only when there is no answer at all. */
+	async function send(options: IHttpRequestOptions, authenticated: boolean): Promise<IN8nHttpFullResponse> {
+		const request: IHttpRequestOptions = { ...options, returnFullResponse: true, ignoreHttpStatusErrors: true, abortSignal: signal };
+		try {
+			return (
+				authenticated
+					? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, request)
+					: await ctx.helpers.httpRequest(request)
+			) as IN8nHttpFullResponse;
+		} catch (error) {
+			if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'Execution canceled');
+			throw networkError(error);
+		}
+	}
+
 	async function call<T>(kind: CallKind, options: IHttpRequestOptions): Promise<Attempted<T>> {
 		return await withRetries(kind, env, async () => {
-			let response: IN8nHttpFullResponse;
-			try {
-				response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
-					...options,
-					json: true,
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					abortSignal: signal,
-				})) as IN8nHttpFullResponse;
-			} catch (error) {
-				if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'Execution canceled');
-				throw networkError(error);
-			}
+			const response = await send({ ...options, json: true }, true);
 			if (response.statusCode >= 200 && response.statusCode < 300) {
 				if (typeof response.body !== 'object' || response.body === null) {
 					throw new IminiNetworkError('imini sent an answer that is not JSON', 'EBADBODY');
@@ -103,21 +106,7 @@ export function createIminiClient(ctx: IExecuteFunctions, baseUrl: string): Imin
 		// another host) and streamed, so a 4K image never has to sit in memory whole.
 		download: async (url) =>
 			await withRetries('read', env, async () => {
-				let response: IN8nHttpFullResponse;
-				try {
-					response = (await ctx.helpers.httpRequest({
-						method: 'GET',
-						url,
-						encoding: 'stream',
-						returnFullResponse: true,
-						ignoreHttpStatusErrors: true,
-						timeout: DOWNLOAD_TIMEOUT_MS,
-						abortSignal: signal,
-					})) as IN8nHttpFullResponse;
-				} catch (error) {
-					if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'Execution canceled');
-					throw networkError(error);
-				}
+				const response = await send({ method: 'GET', url, encoding: 'stream', timeout: DOWNLOAD_TIMEOUT_MS }, false);
 				const stream = response.body as FileStream;
 				if (response.statusCode < 200 || response.statusCode >= 300) {
 					stream.resume();
