@@ -3,15 +3,17 @@
 // A task's state is a pure function of the clock, so no timers run per task and a test can
 // drive the clock.
 import { createServer } from 'node:http';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { loadContract } from './contract.ts';
+import { findSpecPath, loadContract } from './contract.ts';
 import type { TaskKind } from './contract.ts';
 import { checkVideoReferences } from '../nodes/shared/reference-rules.ts';
 import { FaultSyntaxError, parseFault, parsePromptDirectives } from './faults.ts';
 import type { Fault, PromptDirectives } from './faults.ts';
-import { imageSize, renderMp4, renderPng, videoSize } from './media.ts';
+import { imageSize, videoSize } from './media.ts';
 
 export type SimulatorOptions = {
 	/** The one key accepted (`Authorization: Bearer <key>`). */
@@ -165,7 +167,14 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 	const credits = new Map<string, number>();
 	const windows = new Map<string, { start: number; count: number }>();
 	const stats: SimulatorStats = { submits: 0, polls: 0, files: 0, inFlightPeak: 0 };
-	const fileCache = new Map<string, Buffer>();
+	// Rendered result files (or renders under way), oldest first. Capped in bytes, not in files:
+	// a batch's files are rendered while its tasks run and must still be there when downloaded.
+	const fileCache = new Map<string, Promise<Buffer>>();
+	const fileSizes = new Map<string, number>();
+	let cachedBytes = 0;
+	const CACHE_BYTES = 128 * 1024 * 1024;
+	/** Renders ahead of a download only while the worker has fewer than this many to do. */
+	const PRERENDER_QUEUE = 64;
 	const submissions: Submission[] = [];
 	let filesBaseUrl = '';
 
@@ -293,7 +302,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		const params = { ...contract[kind].defaults(model), ...body };
 		const id = newTaskId();
 		const createdAt = options.now();
-		tasks.set(id, {
+		const task: Task = {
 			id,
 			kind,
 			model,
@@ -303,8 +312,14 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 			directives,
 			polls: 0,
 			...resultsFor(kind, id, params),
-		});
+		};
+		tasks.set(id, task);
 		stats.submits++;
+		// Like imini, have the files ready when the task succeeds: render them while it runs
+		// (unless a flood of submits has already queued more renders than a batch needs).
+		if (!directives.fail && renders.size < PRERENDER_QUEUE) {
+			for (const file of [...task.files, ...task.covers]) fileBytes(file).catch(() => undefined);
+		}
 		submissions.push({ taskId: id, kind, body });
 		if (submissions.length > 200) submissions.shift();
 		stats.inFlightPeak = Math.max(stats.inFlightPeak, inFlight());
@@ -384,7 +399,61 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		});
 	}
 
-	function serveFile(id: string, name: string, res: ServerResponse): void {
+	// Result files are drawn and compressed on a worker thread (a 4K PNG takes a few hundred ms),
+	// so serving them never holds up the API, nor Prism when it shares this process.
+	let renderer: Worker | undefined;
+	const renders = new Map<number, { resolve: (bytes: Buffer) => void; reject: (error: Error) => void }>();
+	let nextRender = 0;
+	function render(file: ResultFile): Promise<Buffer> {
+		if (!renderer) {
+			const worker = new Worker(join(dirname(findSpecPath()), '..', 'mock-server', 'render-worker.ts'));
+			worker.unref();
+			worker.on('message', (answer: { id: number; bytes?: Uint8Array; error?: string }) => {
+				const pending = renders.get(answer.id);
+				renders.delete(answer.id);
+				if (answer.bytes) pending?.resolve(Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength));
+				else pending?.reject(new Error(answer.error));
+			});
+			worker.on('error', (error) => {
+				for (const pending of renders.values()) pending.reject(error);
+				renders.clear();
+				renderer = undefined;
+			});
+			renderer = worker;
+		}
+		const worker = renderer;
+		const id = nextRender++;
+		return new Promise<Buffer>((resolve, reject) => {
+			renders.set(id, { resolve, reject });
+			worker.postMessage({ id, ...file });
+		});
+	}
+
+	/** A file's bytes, rendered once and kept (oldest dropped first) while the cache has room. */
+	function fileBytes(file: ResultFile): Promise<Buffer> {
+		const cacheKey = JSON.stringify(file);
+		const cached = fileCache.get(cacheKey);
+		if (cached) return cached;
+		const bytes = render(file);
+		fileCache.set(cacheKey, bytes);
+		bytes.then(
+			(buffer) => {
+				if (!fileCache.has(cacheKey)) return;
+				fileSizes.set(cacheKey, buffer.length);
+				cachedBytes += buffer.length;
+				for (const key of fileCache.keys()) {
+					if (cachedBytes <= CACHE_BYTES || key === cacheKey) break;
+					fileCache.delete(key);
+					cachedBytes -= fileSizes.get(key) ?? 0;
+					fileSizes.delete(key);
+				}
+			},
+			() => fileCache.delete(cacheKey),
+		);
+		return bytes;
+	}
+
+	async function serveFile(id: string, name: string, res: ServerResponse): Promise<void> {
 		const task = findTask(id, null, null);
 		const match = /^(\d+)(-cover)?\.(png|mp4)$/.exec(name);
 		const index = match ? Number(match[1]) : -1;
@@ -393,17 +462,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		if (!match || !file || !settled || (file.kind === 'mp4') !== (match[3] === 'mp4')) {
 			throw new HttpError(404, `No file ${name} for task ${id}.`);
 		}
-		const cacheKey = JSON.stringify(file);
-		let bytes = fileCache.get(cacheKey);
-		if (!bytes) {
-			bytes =
-				file.kind === 'mp4'
-					? renderMp4({ width: file.width, height: file.height }, file.duration, file.seed)
-					: renderPng({ width: file.width, height: file.height }, file.seed);
-			fileCache.set(cacheKey, bytes);
-			// Keep a handful: a benchmark downloads many 4K files and memory must stay flat.
-			if (fileCache.size > 8) fileCache.delete(fileCache.keys().next().value as string);
-		}
+		const bytes = await fileBytes(file);
 		stats.files++;
 		res.writeHead(200, {
 			'content-type': file.kind === 'mp4' ? 'video/mp4' : 'image/png',
@@ -474,6 +533,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 				inFlight,
 				close: () =>
 					new Promise<void>((resolve) => {
+						void renderer?.terminate();
 						server.closeAllConnections();
 						server.close(() => resolve());
 					}),

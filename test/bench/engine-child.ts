@@ -32,9 +32,20 @@ export type ChildSpec = {
 	apiKey: string;
 	binaryDataMode: 'default' | 'filesystem';
 	runs: RunSpec[];
+	/**
+	 * Probe mode (the process must run with --expose-gc): a full GC every this many ms during a
+	 * run, and Buffer memory read right after it, i.e. what is really held, not garbage yet to be
+	 * collected. Slows the run down; its RSS is not representative.
+	 */
+	gcProbeMs?: number;
 };
 
+type GcFunction = (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async' }) => void;
+
 export type RunItem = { task_id: string; created_at: string; completed_at: string | null; bytes: number };
+
+/** One HTTP call the node made, seen from the n8n process (epoch ms). */
+export type ClientCall = { path: string; start: number; end: number };
 
 export type RunReport = {
 	label: string;
@@ -48,6 +59,12 @@ export type RunReport = {
 	bytes: number;
 	/** Most result-file responses being received at the same moment (headers in, body not finished). */
 	downloadsInFlightPeak: number;
+	/** Every submit, poll and download of the run, from request start to response end. */
+	calls: ClientCall[];
+	/** Highest values seen by a 20 ms sampler of process.memoryUsage() during the run (bytes). */
+	sampled: { rss: number; heapUsed: number; arrayBuffers: number };
+	/** With `gcProbeMs`: the most Buffer memory still alive right after a full GC (bytes), else null. */
+	liveArrayBuffers: number | null;
 };
 
 export type ChildReport = {
@@ -61,25 +78,38 @@ export type ChildReport = {
 	maxRssKb: number;
 };
 
+/** kB, from /proc/self/status (Linux); elsewhere the peak from getrusage and the current RSS. */
 function procStatus(field: 'VmHWM' | 'VmRSS'): number {
-	const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
-	return match ? Number(match[1]) : Number.NaN;
+	try {
+		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+		if (match) return Number(match[1]);
+	} catch {
+		// not Linux
+	}
+	return field === 'VmHWM' ? process.resourceUsage().maxRSS : process.memoryUsage().rss / 1024;
 }
 
-// Result-file downloads in flight, seen from this (the n8n) side of the socket.
+// The node's HTTP calls, and result-file downloads in flight, seen from this (the n8n) side of
+// the socket, through Node's http diagnostics channel (axios uses node:http underneath).
 let downloading = 0;
 let downloadingPeak = 0;
+let calls: ClientCall[] = [];
 subscribe('http.client.request.start', (message) => {
 	const { request } = message as { request: ClientRequest };
-	if (!request.path.startsWith('/files/')) return;
+	const call: ClientCall = { path: request.path, start: Date.now(), end: Number.NaN };
+	calls.push(call);
+	const isFile = request.path.startsWith('/files/');
 	request.once('response', (response: IncomingMessage) => {
-		downloading++;
-		downloadingPeak = Math.max(downloadingPeak, downloading);
+		if (isFile) {
+			downloading++;
+			downloadingPeak = Math.max(downloadingPeak, downloading);
+		}
 		let done = false;
 		const finish = () => {
 			if (done) return;
 			done = true;
-			downloading--;
+			call.end = Date.now();
+			if (isFile) downloading--;
 		};
 		response.once('end', finish);
 		response.once('close', finish);
@@ -101,6 +131,26 @@ async function main(): Promise<void> {
 		const input = Array.from({ length: run.items }, (_, i) => ({ json: { p: `bench ${run.label} item ${i}${run.promptSuffix ?? ''}` } }));
 		downloading = 0;
 		downloadingPeak = 0;
+		calls = [];
+		const sampled = { rss: 0, heapUsed: 0, arrayBuffers: 0 };
+		const sample = () => {
+			const usage = process.memoryUsage();
+			sampled.rss = Math.max(sampled.rss, usage.rss);
+			sampled.heapUsed = Math.max(sampled.heapUsed, usage.heapUsed);
+			sampled.arrayBuffers = Math.max(sampled.arrayBuffers, usage.arrayBuffers);
+		};
+		const sampler = setInterval(sample, 20);
+		const gc = (globalThis as { gc?: GcFunction }).gc;
+		let liveArrayBuffers: number | null = null;
+		const probe =
+			spec.gcProbeMs && gc
+				? setInterval(() => {
+						gc({ type: 'major' });
+						// V8 frees dead Buffers' memory concurrently after a GC; the next GC waits for that.
+						gc({ type: 'minor' });
+						liveArrayBuffers = Math.max(liveArrayBuffers ?? 0, process.memoryUsage().arrayBuffers);
+					}, spec.gcProbeMs)
+				: undefined;
 		const t0 = Date.now();
 		const start = performance.now();
 		const result = await engine.run({
@@ -123,6 +173,9 @@ async function main(): Promise<void> {
 		});
 		const wallMs = performance.now() - start;
 		const t1 = Date.now();
+		clearInterval(sampler);
+		clearInterval(probe);
+		sample();
 		const items: RunItem[] = result.status === 'success'
 			? result.output('Generate').map((item) => ({
 					task_id: String(item.json.task_id),
@@ -141,6 +194,9 @@ async function main(): Promise<void> {
 			items,
 			bytes: items.reduce((sum, item) => sum + item.bytes, 0),
 			downloadsInFlightPeak: downloadingPeak,
+			calls,
+			sampled,
+			liveArrayBuffers,
 		});
 	}
 	const report: ChildReport = {
