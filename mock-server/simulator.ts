@@ -3,17 +3,18 @@
 // A task's state is a pure function of the clock, so no timers run per task and a test can
 // drive the clock.
 import { createServer } from 'node:http';
-import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { findSpecPath, loadContract } from './contract.ts';
+import { HttpError, delay, errorCodes, errorMessages, readBody, requestId, sendError, sendJson } from './http.ts';
+import { loadContract } from './contract.ts';
 import type { TaskKind } from './contract.ts';
 import { checkVideoReferences } from '../nodes/shared/reference-rules.ts';
 import { FaultSyntaxError, parseFault, parsePromptDirectives } from './faults.ts';
 import type { Fault, PromptDirectives } from './faults.ts';
 import { imageSize, videoSize } from './media.ts';
+import { createResultFiles } from './result-files.ts';
+import type { ResultFile } from './result-files.ts';
 
 export type SimulatorOptions = {
 	/** The one key accepted (`Authorization: Bearer <key>`). */
@@ -47,34 +48,6 @@ export const defaultSimulatorOptions: SimulatorOptions = {
 	now: () => Date.now(),
 };
 
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
-
-const errorCodes: Record<number, string> = {
-	400: 'INVALID_PARAMETER',
-	401: 'UNAUTHORIZED',
-	402: 'INSUFFICIENT_CREDITS',
-	403: 'FORBIDDEN',
-	404: 'TASK_NOT_FOUND',
-	429: 'RATE_LIMITED',
-	500: 'INTERNAL_ERROR',
-	502: 'UPSTREAM_ERROR',
-};
-
-const errorMessages: Record<number, string> = {
-	400: 'Invalid request parameters.',
-	401: 'Invalid API key.',
-	402: 'Insufficient credits to run this task.',
-	403: 'This API key may not use this resource.',
-	404: 'Task not found or expired.',
-	429: 'Rate limit exceeded. Please retry later.',
-	500: 'Internal server error. Please retry later.',
-	502: 'The upstream model service is unavailable.',
-};
-
-type ResultFile =
-	| { kind: 'png'; width: number; height: number; seed: string }
-	| { kind: 'mp4'; width: number; height: number; duration: number; seed: string };
-
 type Task = {
 	id: string;
 	kind: TaskKind;
@@ -104,60 +77,11 @@ export type Simulator = {
 	close(): Promise<void>;
 };
 
-class HttpError extends Error {
-	readonly status: number;
-	readonly code: string;
-	readonly headers: Record<string, string>;
-	constructor(status: number, message: string, code = errorCodes[status] ?? 'ERROR', headers: Record<string, string> = {}) {
-		super(message);
-		this.status = status;
-		this.code = code;
-		this.headers = headers;
-	}
-}
-
-function requestId(): string {
-	return `req_${randomBytes(6).toString('hex')}`;
-}
-
 function newTaskId(): string {
 	// Shape of imini's ids: task_ + 19 digits.
 	const digits = BigInt(`0x${randomBytes(8).toString('hex')}`) % 10n ** 19n;
 	return `task_${digits.toString().padStart(19, '1')}`;
 }
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-	const text = JSON.stringify(body);
-	res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-	res.end(text);
-}
-
-function sendError(res: ServerResponse, error: HttpError): void {
-	sendJson(
-		res,
-		error.status,
-		{ error: { code: error.code, message: error.message, status: error.status, request_id: requestId() } },
-		error.headers,
-	);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		req.on('data', (chunk: Buffer) => {
-			size += chunk.length;
-			if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-		});
-		req.on('end', () => {
-			if (size > MAX_BODY_BYTES) reject(new HttpError(400, 'The request body exceeds the 64 MB limit.'));
-			else resolve(Buffer.concat(chunks));
-		});
-		req.on('error', reject);
-	});
-}
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 	const options: SimulatorOptions = { ...defaultSimulatorOptions, ...overrides };
@@ -167,14 +91,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 	const credits = new Map<string, number>();
 	const windows = new Map<string, { start: number; count: number }>();
 	const stats: SimulatorStats = { submits: 0, polls: 0, files: 0, inFlightPeak: 0 };
-	// Rendered result files (or renders under way), oldest first. Capped in bytes, not in files:
-	// a batch's files are rendered while its tasks run and must still be there when downloaded.
-	const fileCache = new Map<string, Promise<Buffer>>();
-	const fileSizes = new Map<string, number>();
-	let cachedBytes = 0;
-	const CACHE_BYTES = 128 * 1024 * 1024;
-	/** Renders ahead of a download only while the worker has fewer than this many to do. */
-	const PRERENDER_QUEUE = 64;
+	const resultFiles = createResultFiles();
 	const submissions: Submission[] = [];
 	let filesBaseUrl = '';
 
@@ -317,9 +234,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		stats.submits++;
 		// Like imini, have the files ready when the task succeeds: render them while it runs
 		// (unless a flood of submits has already queued more renders than a batch needs).
-		if (!directives.fail && renders.size < PRERENDER_QUEUE) {
-			for (const file of [...task.files, ...task.covers]) fileBytes(file).catch(() => undefined);
-		}
+		if (!directives.fail) resultFiles.prerender([...task.files, ...task.covers]);
 		submissions.push({ taskId: id, kind, body });
 		if (submissions.length > 200) submissions.shift();
 		stats.inFlightPeak = Math.max(stats.inFlightPeak, inFlight());
@@ -399,60 +314,6 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		});
 	}
 
-	// Result files are drawn and compressed on a worker thread (a 4K PNG takes a few hundred ms),
-	// so serving them never holds up the API, nor Prism when it shares this process.
-	let renderer: Worker | undefined;
-	const renders = new Map<number, { resolve: (bytes: Buffer) => void; reject: (error: Error) => void }>();
-	let nextRender = 0;
-	function render(file: ResultFile): Promise<Buffer> {
-		if (!renderer) {
-			const worker = new Worker(join(dirname(findSpecPath()), '..', 'mock-server', 'render-worker.ts'));
-			worker.unref();
-			worker.on('message', (answer: { id: number; bytes?: Uint8Array; error?: string }) => {
-				const pending = renders.get(answer.id);
-				renders.delete(answer.id);
-				if (answer.bytes) pending?.resolve(Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength));
-				else pending?.reject(new Error(answer.error));
-			});
-			worker.on('error', (error) => {
-				for (const pending of renders.values()) pending.reject(error);
-				renders.clear();
-				renderer = undefined;
-			});
-			renderer = worker;
-		}
-		const worker = renderer;
-		const id = nextRender++;
-		return new Promise<Buffer>((resolve, reject) => {
-			renders.set(id, { resolve, reject });
-			worker.postMessage({ id, ...file });
-		});
-	}
-
-	/** A file's bytes, rendered once and kept (oldest dropped first) while the cache has room. */
-	function fileBytes(file: ResultFile): Promise<Buffer> {
-		const cacheKey = JSON.stringify(file);
-		const cached = fileCache.get(cacheKey);
-		if (cached) return cached;
-		const bytes = render(file);
-		fileCache.set(cacheKey, bytes);
-		bytes.then(
-			(buffer) => {
-				if (!fileCache.has(cacheKey)) return;
-				fileSizes.set(cacheKey, buffer.length);
-				cachedBytes += buffer.length;
-				for (const key of fileCache.keys()) {
-					if (cachedBytes <= CACHE_BYTES || key === cacheKey) break;
-					fileCache.delete(key);
-					cachedBytes -= fileSizes.get(key) ?? 0;
-					fileSizes.delete(key);
-				}
-			},
-			() => fileCache.delete(cacheKey),
-		);
-		return bytes;
-	}
-
 	async function serveFile(id: string, name: string, res: ServerResponse): Promise<void> {
 		const task = findTask(id, null, null);
 		const match = /^(\d+)(-cover)?\.(png|mp4)$/.exec(name);
@@ -462,7 +323,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		if (!match || !file || !settled || (file.kind === 'mp4') !== (match[3] === 'mp4')) {
 			throw new HttpError(404, `No file ${name} for task ${id}.`);
 		}
-		const bytes = await fileBytes(file);
+		const bytes = await resultFiles.bytes(file);
 		stats.files++;
 		res.writeHead(200, {
 			'content-type': file.kind === 'mp4' ? 'video/mp4' : 'image/png',
@@ -533,7 +394,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 				inFlight,
 				close: () =>
 					new Promise<void>((resolve) => {
-						void renderer?.terminate();
+						void resultFiles.close();
 						server.closeAllConnections();
 						server.close(() => resolve());
 					}),
