@@ -8,7 +8,7 @@
 // measured for real by the capacity figure). For every task we record when it finished, when
 // the poller's check first saw it settled, and how many checks it cost.
 //
-// Compiled to CommonJS by test/bench/tsconfig.json; run by run.ts with child_process.fork.
+// Compiled to CommonJS by test/bench/tsconfig.json; run by processes.ts (runChild) with child_process.fork.
 import { scheduleWithin, TaskPoller, vendorSchedule } from '../../nodes/shared/poller';
 import type { PollerClock, PollSchedule } from '../../nodes/shared/poller';
 import type { TaskKind } from '../../nodes/shared/catalog';

@@ -1,0 +1,60 @@
+// Command-line flags of `npm run bench` and the settings derived from them. Parsed when this
+// module is first imported: --help prints the usage and exits, a bad number exits with 2.
+import { parseArgs } from 'node:util';
+
+export const { values: flags } = parseArgs({
+	options: {
+		quick: { type: 'boolean', default: false },
+		items: { type: 'string' },
+		'task-time': { type: 'string' },
+		'seq-sample': { type: 'string' },
+		'memory-tasks': { type: 'string' },
+		'poll-tasks': { type: 'string' },
+		requests: { type: 'string' },
+		connections: { type: 'string' },
+		only: { type: 'string' },
+		help: { type: 'boolean', short: 'h', default: false },
+	},
+});
+
+if (flags.help) {
+	console.log(`Usage: npm run bench -- [--quick] [options]
+
+  --quick              about a minute: smaller batch, shorter tasks, fewer samples
+  --items <n>          batch size (default 50, quick 10)
+  --task-time <s>      simulator task time T for the batch (default 10, quick 3)
+  --seq-sample <n>     items run one at a time to extrapolate the sequential time (default 5, quick 2)
+  --memory-tasks <n>   4K images per memory run (default 20, quick 6)
+  --poll-tasks <n>     simulated tasks per polling case (default 400, quick 100)
+  --requests <n>       requests per capacity run (default 3000, quick 1000)
+  --connections <n>    load-generator connections (default 8 = the poller's check concurrency)
+  --only <list>        comma-separated subset of: batch,polling,memory,capacity
+
+BENCH_DUMP=<file> saves the batch's raw request traces as JSON.`);
+	process.exit(0);
+}
+
+function intFlag(value: string | undefined, full: number, quick: number): number {
+	if (value === undefined) return flags.quick ? quick : full;
+	const n = Number(value);
+	if (!Number.isFinite(n) || n <= 0) {
+		console.error(`Invalid number "${value}"`);
+		process.exit(2);
+	}
+	return n;
+}
+
+export const settings = {
+	items: intFlag(flags.items, 50, 10),
+	taskSeconds: intFlag(flags['task-time'], 10, 3),
+	seqSample: intFlag(flags['seq-sample'], 5, 2),
+	memoryTasks: intFlag(flags['memory-tasks'], 20, 6),
+	pollTasks: intFlag(flags['poll-tasks'], 400, 100),
+	requests: intFlag(flags.requests, 3000, 1000),
+	connections: intFlag(flags.connections, 8, 8),
+};
+
+export type Settings = typeof settings;
+
+/** The figures to measure (--only), all by default. */
+export const only = new Set((flags.only ?? 'batch,polling,memory,capacity').split(',').map((s) => s.trim()));
