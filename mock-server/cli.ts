@@ -22,7 +22,7 @@ Usage: npm run mock -- [options]
 
 Fault injection: put [mock ...] in a prompt (e.g. "a cat [mock fail]", "[mock submit=429x1]",
 "[mock poll2=500]", "[mock time=30000]") or send a header "X-Mock-Fault: 502|drop|malformed|slow:2000".
-See mock-server/README.md.`;
+See "Fault injection" in the README.`;
 
 const { values } = parseArgs({
 	options: {
