@@ -97,6 +97,8 @@ export interface components {
                 /**
                  * @description Machine-readable code. Known: INVALID_PROMPT, INVALID_PARAMETER, INSUFFICIENT_CREDITS,
                  *     RATE_LIMITED, TASK_NOT_FOUND. The list may grow: clients must not switch on an exhaustive set.
+                 *     The codes in the 401, 403, 500 and 502 examples (UNAUTHORIZED, FORBIDDEN, INTERNAL_ERROR,
+                 *     UPSTREAM_ERROR) are **(inferred)**.
                  * @example INVALID_PARAMETER
                  */
                 code: string;
