@@ -37,8 +37,7 @@ export class IminiGenerate implements INodeType {
 			try {
 				submitted = (await run.client.submit(kind, body)).value;
 			} catch (error) {
-				const attempts = (error as { attempts?: number }).attempts ?? 1;
-				throw toNodeError(this.getNode(), error, { call: 'submit', kind, attempts }, itemIndex);
+				throw toNodeError(this.getNode(), error, { call: 'submit', kind }, itemIndex);
 			}
 			run.ledger.record(itemIndex, kind, submitted.task_id, 'queued');
 			if (!this.getNodeParameter('waitForCompletion', itemIndex, true)) {

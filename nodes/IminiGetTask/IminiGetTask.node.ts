@@ -1,10 +1,9 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { downloadProperty, fileOptions, readFileOptions, taskIdProperty, taskTypeProperty } from '../shared/descriptions';
-import { toNodeError } from '../shared/errors';
 import { taskItems } from '../shared/output';
 import { runItems } from '../shared/router';
-import { readTaskId, resolveTask } from '../shared/task-lookup';
+import { checkTask, readTaskId, resolveTask } from '../shared/task-lookup';
 
 export class IminiGetTask implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,15 +33,7 @@ export class IminiGetTask implements INodeType {
 		return await runItems(this, 10, async (itemIndex, run) => {
 			const taskId = readTaskId(this, itemIndex);
 			const found = await resolveTask(this, run, itemIndex, taskId);
-			let task = found.task;
-			if (!task) {
-				try {
-					task = (await run.client.getTask(found.kind, taskId)).value;
-				} catch (error) {
-					const attempts = (error as { attempts?: number }).attempts ?? 1;
-					throw toNodeError(this.getNode(), error, { call: 'poll', kind: found.kind, taskId, attempts }, itemIndex);
-				}
-			}
+			const task = found.task ?? (await checkTask(this, run, found.kind, taskId, itemIndex));
 			run.ledger.record(itemIndex, found.kind, taskId, task.status);
 			// A status check reports a failed task as data, not as an error: the check itself worked.
 			const download = this.getNodeParameter('download', itemIndex, true) ? readFileOptions(this, itemIndex) : null;

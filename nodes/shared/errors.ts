@@ -33,15 +33,21 @@ export class IminiNetworkError extends Error {
 }
 
 export type CallSite =
-	| { call: 'submit'; kind: TaskKind; attempts: number }
-	| { call: 'poll'; kind: TaskKind; taskId: string; attempts: number }
-	| { call: 'download'; taskId: string; url: string; attempts: number };
+	| { call: 'submit'; kind: TaskKind }
+	| { call: 'poll'; kind: TaskKind; taskId: string }
+	| { call: 'download'; taskId: string; url: string };
+
+/** How many attempts the call took (withRetries writes it on the error it gives up with). */
+function attemptsOf(error: unknown): number {
+	return (error as { attempts?: number }).attempts ?? 1;
+}
 
 function retriedNote(attempts: number): string {
 	return attempts > 1 ? ` (after ${attempts} attempts)` : '';
 }
 
 function messageFor(error: IminiHttpError, site: CallSite): string {
+	const retried = retriedNote(attemptsOf(error));
 	const said = error.body.message ? `: ${error.body.message}` : '';
 	const task = site.call === 'submit' ? '' : ` for task ${site.taskId}`;
 	switch (error.status) {
@@ -60,13 +66,13 @@ function messageFor(error: IminiHttpError, site: CallSite): string {
 				? `The result file of task ${site.taskId} is gone (404): imini only keeps results for a limited time.`
 				: `imini does not know task ${site.call === 'poll' ? site.taskId : ''} (404): the ID is wrong, belongs to another API key or to the other kind (image/video), or the task has expired.`;
 		case 429:
-			return `imini's rate limit is still exceeded${task}${retriedNote(site.attempts)} (429). Lower "Max Tasks In Flight" or run the workflow again in a minute.`;
+			return `imini's rate limit is still exceeded${task}${retried} (429). Lower "Max Tasks In Flight" or run the workflow again in a minute.`;
 		case 500:
 			return site.call === 'submit'
 				? 'imini had an internal error while creating the task (500). The task may or may not exist, so it was not resubmitted (a retry could be charged twice). Check your imini task history before running again.'
-				: `imini had an internal error${task}${retriedNote(site.attempts)} (500). Try again later.`;
+				: `imini had an internal error${task}${retried} (500). Try again later.`;
 		case 502:
-			return `imini's upstream model service is unavailable${task}${retriedNote(site.attempts)} (502). Try again later or pick another model.`;
+			return `imini's upstream model service is unavailable${task}${retried} (502). Try again later or pick another model.`;
 		default:
 			return `imini answered HTTP ${error.status}${task}${said}`;
 	}
@@ -96,7 +102,7 @@ export function toNodeError(node: INode, error: unknown, site: CallSite, itemInd
 		const message =
 			site.call === 'submit'
 				? `No answer from imini while creating the task (${error.message}). The task may or may not exist, so it was not resubmitted. Check the Base URL in the credential and your imini task history.`
-				: `No answer from imini${site.call === 'poll' ? ` for task ${site.taskId}` : ''}${retriedNote(site.attempts)} (${error.message}). Check the Base URL in the credential and your network.`;
+				: `No answer from imini${site.call === 'poll' ? ` for task ${site.taskId}` : ''}${retriedNote(attemptsOf(error))} (${error.message}). Check the Base URL in the credential and your network.`;
 		// NodeOperationError, not NodeApiError: the latter swaps in n8n's generic text for ECONNREFUSED & co.
 		return new NodeOperationError(node, message, { itemIndex, description: error.code ? `network error ${error.code}` : undefined });
 	}

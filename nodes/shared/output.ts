@@ -63,8 +63,7 @@ async function downloadFile(
 		}
 		return await ctx.helpers.prepareBinaryData(file.stream, name(file.mimeType), file.mimeType);
 	} catch (error) {
-		const attempts = (error as { attempts?: number }).attempts ?? 1;
-		throw toNodeError(ctx.getNode(), error, { call: 'download', taskId, url, attempts }, itemIndex);
+		throw toNodeError(ctx.getNode(), error, { call: 'download', taskId, url }, itemIndex);
 	}
 }
 

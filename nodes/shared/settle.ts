@@ -37,8 +37,7 @@ export async function settle(
 				description: `task_id ${taskId}. The task keeps running on imini; nothing is lost.`,
 			});
 		}
-		const attempts = (error as { attempts?: number }).attempts ?? 1;
-		throw toNodeError(ctx.getNode(), error, { call: 'poll', kind, taskId, attempts }, itemIndex);
+		throw toNodeError(ctx.getNode(), error, { call: 'poll', kind, taskId }, itemIndex);
 	}
 	if (task.status === 'failed') throw taskFailedError(ctx.getNode(), task, itemIndex);
 	return await taskItems(ctx, run.client, kind, task, options.download, itemIndex);

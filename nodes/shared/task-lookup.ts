@@ -18,6 +18,15 @@ export function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
 	return taskId;
 }
 
+/** One status check, with a failure turned into the error the user sees. */
+export async function checkTask(ctx: IExecuteFunctions, run: RunContext, kind: TaskKind, taskId: string, itemIndex: number): Promise<IminiTask> {
+	try {
+		return (await run.client.getTask(kind, taskId)).value;
+	} catch (error) {
+		throw toNodeError(ctx.getNode(), error, { call: 'poll', kind, taskId }, itemIndex);
+	}
+}
+
 /** The kind of the task, and the task itself when finding the kind needed a lookup. */
 export async function resolveTask(
 	ctx: IExecuteFunctions,
@@ -29,15 +38,13 @@ export async function resolveTask(
 	if (chosen !== 'auto') return { kind: chosen };
 	const fromInput = ctx.getInputData()[itemIndex]?.json?.kind;
 	if (fromInput === 'image' || fromInput === 'video') return { kind: fromInput };
-	for (const kind of ['image', 'video'] as const) {
-		try {
-			const { value } = await run.client.getTask(kind, taskId);
-			return { kind, task: value };
-		} catch (error) {
-			if (error instanceof IminiHttpError && error.status === 404 && kind === 'image') continue;
-			const attempts = (error as { attempts?: number }).attempts ?? 1;
-			throw toNodeError(ctx.getNode(), error, { call: 'poll', kind, taskId, attempts }, itemIndex);
+	// Image first; a 404 there means "not an image task", so ask for a video task.
+	try {
+		return { kind: 'image', task: (await run.client.getTask('image', taskId)).value };
+	} catch (error) {
+		if (!(error instanceof IminiHttpError && error.status === 404)) {
+			throw toNodeError(ctx.getNode(), error, { call: 'poll', kind: 'image', taskId }, itemIndex);
 		}
 	}
-	throw new Error('unreachable');
+	return { kind: 'video', task: await checkTask(ctx, run, 'video', taskId, itemIndex) };
 }
