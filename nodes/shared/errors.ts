@@ -121,7 +121,7 @@ export function taskFailedError(node: INode, task: TaskSnapshot, itemIndex?: num
 		`imini task ${task.task_id} failed: ${code}${task.error?.message ? ` - ${task.error.message}` : ''}${safety ? ' Rephrase the prompt or change the reference images.' : ''}`,
 		{
 			itemIndex,
-			description: `task_id ${task.task_id}${task.request_id ? `, request_id ${task.request_id}` : ''}. Failed tasks are not charged as successful generations; check imini's pricing page for details.`,
+			description: `task_id ${task.task_id}${task.request_id ? `, request_id ${task.request_id}` : ''}`,
 		},
 	);
 }

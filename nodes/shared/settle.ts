@@ -1,10 +1,10 @@
 // Waiting for one task and turning the outcome into output items or a readable error. Used by
 // Imini Generate (when it waits) and Imini Wait.
+import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { TaskKind } from './catalog';
 import type { FileOptions } from './descriptions';
 import { taskFailedError, TaskTimeoutError, toNodeError } from './errors';
-import { NodeOperationError } from 'n8n-workflow';
 import { taskItems } from './output';
 import type { RunContext } from './router';
 import type { IminiTask } from './transport';
