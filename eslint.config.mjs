@@ -4,4 +4,4 @@
 import { config } from '@n8n/node-cli/eslint';
 import { globalIgnores } from 'eslint/config';
 
-export default [globalIgnores(['test/', 'mock-server/', 'openapi/', '.ci/', '.tools/', 'examples/']), ...config];
+export default [globalIgnores(['test/', 'mock-server/', 'openapi/', 'dev/', '.ci/', '.tools/', 'examples/']), ...config];

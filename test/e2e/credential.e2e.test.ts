@@ -2,9 +2,9 @@
 // real n8n with the package installed from its tarball), against the offline mock.
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
-import { createN8nHome, startN8n } from '../../.ci/n8n/n8n-cli.ts';
-import type { N8nHome, RunningN8n } from '../../.ci/n8n/n8n-cli.ts';
-import { provisionImini } from '../../.ci/n8n/provision.ts';
+import { createN8nHome, startN8n } from '../../dev/n8n/n8n-cli.ts';
+import type { N8nHome, RunningN8n } from '../../dev/n8n/n8n-cli.ts';
+import { provisionImini } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
 
 let mock: MockServer;

@@ -4,14 +4,14 @@
 // fields of the chosen model only, and the node executed from the panel against the offline
 // mock, its picture in the output panel's Binary view.
 //
-// Needs `bash .ci/n8n/install.sh`, `bash .ci/n8n/install-browser.sh` and `npm run build`
+// Needs `bash dev/n8n/install.sh`, `bash dev/n8n/install-browser.sh` and `npm run build`
 // (npm run test:e2e does all three). Screenshots go to test/.artifacts/screenshots/, or replace the
 // README's in examples/screenshots/ with UPDATE_SCREENSHOTS=1.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { N8N_VERSION, REPO_ROOT, createN8nHome, startN8n } from '../../.ci/n8n/n8n-cli';
-import type { N8nHome, RunningN8n } from '../../.ci/n8n/n8n-cli';
-import { provisionImini } from '../../.ci/n8n/provision';
+import { N8N_VERSION, REPO_ROOT, createN8nHome, startN8n } from '../../dev/n8n/n8n-cli';
+import type { N8nHome, RunningN8n } from '../../dev/n8n/n8n-cli';
+import { provisionImini } from '../../dev/n8n/provision';
 import { startMock } from '../../mock-server/index';
 import type { MockServer } from '../../mock-server/index';
 
@@ -42,7 +42,7 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): Imini Generate`, () => 
 
 	beforeAll(async () => {
 		if (!existsSync(join(PLAYWRIGHT_CORE, 'package.json')) || !existsSync(CHROMIUM)) {
-			throw new Error(`playwright-core (${PLAYWRIGHT_CORE}) or ${CHROMIUM} is missing. Run: bash .ci/n8n/install-browser.sh`);
+			throw new Error(`playwright-core (${PLAYWRIGHT_CORE}) or ${CHROMIUM} is missing. Run: bash dev/n8n/install-browser.sh`);
 		}
 		let started = Date.now();
 		mock = await startMock({ simulator: { imageTaskMs: 1500, videoTaskMs: 3000, rateLimit: null } });

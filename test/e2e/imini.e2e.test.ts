@@ -3,9 +3,9 @@
 import { readMp4Info, readPngSize } from '../../mock-server/media.ts';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
-import { assertN8nInstalled, createN8nHome, executeWorkflow, importCredentials, importWorkflow, nodeOutput, readBinaryData } from '../../.ci/n8n/n8n-cli.ts';
-import type { ExecuteResult, N8nHome } from '../../.ci/n8n/n8n-cli.ts';
-import { exampleWorkflows, provisionImini } from '../../.ci/n8n/provision.ts';
+import { assertN8nInstalled, createN8nHome, executeWorkflow, importCredentials, importWorkflow, nodeOutput, readBinaryData } from '../../dev/n8n/n8n-cli.ts';
+import type { ExecuteResult, N8nHome } from '../../dev/n8n/n8n-cli.ts';
+import { exampleWorkflows, provisionImini } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
 
 let mock: MockServer;

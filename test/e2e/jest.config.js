@@ -1,5 +1,5 @@
-// End-to-end tests against a real n8n (installed by .ci/n8n/install.sh into .tools/n8n).
-// Run: bash .ci/n8n/install.sh && node node_modules/jest/bin/jest.js -c test/e2e/jest.config.js
+// End-to-end tests against a real n8n (installed by dev/n8n/install.sh into .tools/n8n).
+// Run: bash dev/n8n/install.sh && node node_modules/jest/bin/jest.js -c test/e2e/jest.config.js
 const base = require('../../jest.config.js');
 
 /** @type {import('jest').Config} */

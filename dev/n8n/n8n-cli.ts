@@ -1,4 +1,4 @@
-// Drives a real, headless n8n 2.40.7 (installed by `.ci/n8n/install.sh` into .tools/n8n) for
+// Drives a real, headless n8n 2.40.7 (installed by `dev/n8n/install.sh` into .tools/n8n) for
 // end-to-end tests: a throwaway user folder, a community package installed from its tarball the
 // way n8n itself installs one, CLI import and execution, and `n8n start` with an owner and a
 // logged-in REST session.
@@ -25,21 +25,21 @@ function findRepoRoot(): string {
 		if (!start) continue;
 		let dir = resolve(start);
 		for (;;) {
-			if (existsSync(join(dir, '.ci', 'n8n', 'install.sh'))) return dir;
+			if (existsSync(join(dir, 'dev', 'n8n', 'install.sh'))) return dir;
 			const parent = dirname(dir);
 			if (parent === dir) break;
 			dir = parent;
 		}
 	}
-	throw new Error('n8n-cli: cannot find the repository root (.ci/n8n/install.sh) from ' + starts.join(' or '));
+	throw new Error('n8n-cli: cannot find the repository root (dev/n8n/install.sh) from ' + starts.join(' or '));
 }
 
 export const REPO_ROOT = findRepoRoot();
-/** Where `.ci/n8n/install.sh` puts n8n. */
+/** Where `dev/n8n/install.sh` puts n8n. */
 export const N8N_DIR = join(REPO_ROOT, '.tools', 'n8n');
 /** The n8n binary every function here runs (a `#!/usr/bin/env node` script, run with Node 24). */
 export const N8N_BIN = join(N8N_DIR, 'node_modules', '.bin', 'n8n');
-/** Node 24: this process's node when it is 24+, else the one `.ci/with-node24.sh` fetches. */
+/** Node 24: this process's node when it is 24+, else the one `dev/with-node24.sh` fetches. */
 export const NODE_BIN =
 	Number(process.versions.node.split('.')[0]) >= 24
 		? process.execPath
@@ -59,14 +59,14 @@ export const OWNER = {
 export function assertN8nInstalled(): void {
 	const pkg = join(N8N_DIR, 'node_modules', 'n8n', 'package.json');
 	if (!existsSync(N8N_BIN) || !existsSync(pkg)) {
-		throw new Error(`n8n is not installed at ${N8N_DIR}. Run: bash .ci/n8n/install.sh (about 5 minutes, 2.9 GB)`);
+		throw new Error(`n8n is not installed at ${N8N_DIR}. Run: bash dev/n8n/install.sh (about 5 minutes, 2.9 GB)`);
 	}
 	const version = JSON.parse(readFileSync(pkg, 'utf8')).version;
 	if (version !== N8N_VERSION) {
-		throw new Error(`expected n8n ${N8N_VERSION} in ${N8N_DIR}, found ${version}. Run: bash .ci/n8n/install.sh`);
+		throw new Error(`expected n8n ${N8N_VERSION} in ${N8N_DIR}, found ${version}. Run: bash dev/n8n/install.sh`);
 	}
 	if (!existsSync(NODE_BIN)) {
-		throw new Error(`Node 24 is missing (${NODE_BIN}). Run: bash .ci/with-node24.sh true`);
+		throw new Error(`Node 24 is missing (${NODE_BIN}). Run: bash dev/with-node24.sh true`);
 	}
 }
 

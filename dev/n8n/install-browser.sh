@@ -2,7 +2,7 @@
 # Browser tooling for editor (UI) checks against a real n8n: Debian's chromium and playwright-core
 # in .tools/browser (never inside the package, never `playwright install`: no browser downloads).
 #
-#   bash .ci/n8n/install-browser.sh      # about 30 s the first time, instant afterwards
+#   bash dev/n8n/install-browser.sh      # about 30 s the first time, instant afterwards
 #
 # Launch with playwright-core's chromium.launch({ executablePath: '/usr/bin/chromium',
 # headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs a real n8n (for end-to-end tests) into .tools/n8n, outside the package's own dependencies.
 #
-#   bash .ci/n8n/install.sh            # install if missing, skip in well under a second when present
-#   N8N_INSTALL_FORCE=1 bash .ci/n8n/install.sh   # reinstall from scratch
+#   bash dev/n8n/install.sh            # install if missing, skip in well under a second when present
+#   N8N_INSTALL_FORCE=1 bash dev/n8n/install.sh   # reinstall from scratch
 #
 # Why it looks like this (see toolchain.md):
 # - n8n 2.40.7 is the newest n8n the registry here can install; it needs Node 24.
@@ -76,7 +76,7 @@ cat > "$dir/package.json" <<JSON
 {
   "name": "imini-n8n-runtime",
   "private": true,
-  "description": "A real n8n for end-to-end tests of n8n-nodes-imini. Installed by .ci/n8n/install.sh.",
+  "description": "A real n8n for end-to-end tests of n8n-nodes-imini. Installed by dev/n8n/install.sh.",
   "dependencies": { "n8n": "$N8N_VERSION" },
   "overrides": { "linkedom": "0.18.14" }
 }
