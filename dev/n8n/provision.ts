@@ -5,8 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, importCredentials, importWorkflows, installPackageTarball } from './n8n-cli.ts';
-import type { N8nHome } from './n8n-cli.ts';
+import { importCredentials, importWorkflows } from './cli.ts';
+import type { N8nHome } from './home.ts';
+import { installPackageTarball } from './package-install.ts';
+import { REPO_ROOT } from './paths.ts';
 
 /** The credential id the example workflows refer to. */
 export const EXAMPLE_CREDENTIAL_ID = 'imini-mock';
@@ -36,11 +38,15 @@ export function packPackage(): { tarball: string; cleanup(): void } {
 export async function provisionImini(
 	home: N8nHome,
 	credential: { apiKey: string; baseUrl: string; name: string },
-	options: { examples?: boolean } = {},
+	options: {
+		examples?: boolean;
+		/** Queue mode's workers: each loads the package from its own user folder (the database, with the credential and workflows, is shared). */
+		workerHomes?: N8nHome[];
+	} = {},
 ): Promise<{ workflows: ExampleWorkflow[] }> {
 	const packed = packPackage();
 	try {
-		await installPackageTarball(home, packed.tarball);
+		await Promise.all([home, ...(options.workerHomes ?? [])].map((h) => installPackageTarball(h, packed.tarball)));
 	} finally {
 		packed.cleanup();
 	}

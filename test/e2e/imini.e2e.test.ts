@@ -40,7 +40,7 @@ function promptOf(taskId: string): unknown {
 
 describe('the example workflows, in a real n8n', () => {
 	it('are all there', () => {
-		expect(exampleWorkflows().map((w) => w.id)).toEqual(['iminiEx1PromptImg', 'iminiEx2Batch', 'iminiEx3SubmitWait', 'iminiEx4ImageToVideo', 'iminiEx5Errors']);
+		expect(exampleWorkflows().map((w) => w.id)).toEqual(['iminiEx1PromptImg', 'iminiEx2Batch', 'iminiEx3SubmitWait', 'iminiEx4ImageToVideo', 'iminiEx5Errors', 'iminiEx6Webhook']);
 	});
 
 	it('1 · prompt to image: one PNG of the asked size as binary data', async () => {
