@@ -58,6 +58,8 @@ export interface QueueMode {
 	workers: QueueWorker[];
 	/** The environment every n8n process of this setup shares (database, Redis, queue mode). */
 	env: Record<string, string>;
+	/** Which worker ran each execution (id -> worker name), from the workers' own logs. */
+	workerByExecution(): Map<string, string>;
 	/** Stops every n8n process, then Redis and PostgreSQL; removes a throw-away root. */
 	stop(): Promise<void>;
 }
@@ -166,7 +168,14 @@ export async function startQueueMode(options: QueueModeOptions = {}): Promise<Qu
 				),
 			),
 		]);
-		return { root, postgres, redis, main, mainHome, workers, env, stop: stopAll };
+		const workerByExecution = () => {
+			const byExecution = new Map<string, string>();
+			for (const worker of workers) {
+				for (const match of worker.service.logs().matchAll(/Worker started execution (\d+) \(job/g)) byExecution.set(match[1], worker.name);
+			}
+			return byExecution;
+		};
+		return { root, postgres, redis, main, mainHome, workers, env, workerByExecution, stop: stopAll };
 	} catch (error) {
 		await stopAll();
 		throw error;

@@ -12,6 +12,7 @@ export const { values: flags } = parseArgs({
 		'poll-tasks': { type: 'string' },
 		requests: { type: 'string' },
 		connections: { type: 'string' },
+		'queue-calls': { type: 'string' },
 		only: { type: 'string' },
 		help: { type: 'boolean', short: 'h', default: false },
 	},
@@ -28,7 +29,8 @@ if (flags.help) {
   --poll-tasks <n>     simulated tasks per polling case (default 400, quick 100)
   --requests <n>       requests per capacity run (default 3000, quick 1000)
   --connections <n>    load-generator connections (default 8 = the poller's check concurrency)
-  --only <list>        comma-separated subset of: batch,polling,memory,capacity
+  --queue-calls <n>    webhook calls of 5 prompts in the queue-mode burst (default 20, quick 10)
+  --only <list>        comma-separated subset of: batch,polling,memory,capacity,queue
 
 BENCH_DUMP=<file> saves the batch's raw request traces as JSON.`);
 	process.exit(0);
@@ -52,9 +54,10 @@ export const settings = {
 	pollTasks: intFlag(flags['poll-tasks'], 400, 100),
 	requests: intFlag(flags.requests, 3000, 1000),
 	connections: intFlag(flags.connections, 8, 8),
+	queueCalls: intFlag(flags['queue-calls'], 20, 10),
 };
 
 export type Settings = typeof settings;
 
 /** The figures to measure (--only), all by default. */
-export const only = new Set((flags.only ?? 'batch,polling,memory,capacity').split(',').map((s) => s.trim()));
+export const only = new Set((flags.only ?? 'batch,polling,memory,capacity,queue').split(',').map((s) => s.trim()));

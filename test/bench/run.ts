@@ -10,6 +10,8 @@
 //             on virtual time through the real TaskPoller.
 //   memory    peak RSS of separate n8n processes downloading 4K images (filesystem binary mode).
 //   capacity  req/s and latency of submit+poll traffic, through Prism and straight to the simulator.
+//   queue     the webhook example in n8n's queue mode (main + 2 workers, PostgreSQL, Redis): a burst
+//             of webhook calls, wall time against T, executions per worker, RSS per worker.
 //
 // The mock always runs in a process of its own (test/bench/mock-process.ts). The node code is
 // CommonJS-style TypeScript, so it is compiled once (tsc -p test/bench/tsconfig.json, into
@@ -28,6 +30,7 @@ import { batchFigure } from './figures/batch.ts';
 import { capacityFigure } from './figures/capacity.ts';
 import { memoryFigure } from './figures/memory.ts';
 import { pollingFigure } from './figures/polling.ts';
+import { queueFigure } from './figures/queue.ts';
 import { out, sec } from './output.ts';
 
 const started = performance.now();
@@ -41,6 +44,7 @@ const figures: Array<[string, (settings: Settings) => Promise<void>]> = [
 	['polling', pollingFigure],
 	['memory', memoryFigure],
 	['capacity', capacityFigure],
+	['queue', queueFigure],
 ];
 let failed = false;
 for (const [name, figure] of figures) {

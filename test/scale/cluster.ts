@@ -1,0 +1,126 @@
+// The queue-mode setup the scale tests run against: PostgreSQL, Redis, n8n main and two workers
+// (dev/n8n/queue-mode.ts), the package installed from the packed tarball into every process's
+// user folder, and one offline imini per scenario. The first scenario runs the webhook example
+// (examples/06-webhook-prompts-to-images.json) exactly as shipped; every other one a copy of it
+// on its own path, with its own credential (and so its own mock).
+import { randomUUID } from 'node:crypto';
+import { request } from 'undici';
+import { startMock } from '../../mock-server/index.ts';
+import type { MockServer, SimulatorOptions } from '../../mock-server/index.ts';
+import { activateWorkflow, importCredentials, importWorkflows, startQueueMode } from '../../dev/n8n/n8n-cli.ts';
+import type { QueueMode, WorkflowToImport } from '../../dev/n8n/n8n-cli.ts';
+import { exampleWorkflows, provisionImini } from '../../dev/n8n/provision.ts';
+import { recordTraffic } from './traffic';
+import type { Traffic } from './traffic';
+
+export const WEBHOOK_EXAMPLE_ID = 'iminiEx6Webhook';
+
+export type Scenario = {
+	/** The webhook path (`/webhook/scale-<name>`) and credential id of a copy. */
+	name: string;
+	simulator: Partial<SimulatorOptions>;
+	/** Imini Generate's options in this scenario's copy of the workflow (polling, in flight). */
+	generateOptions?: Record<string, unknown>;
+};
+
+export type ScenarioRun = { mock: MockServer; traffic: Traffic; path: string };
+
+export type WebhookAnswer = { status: number; body: any; ms: number };
+
+export type ScaleSetup = {
+	queue: QueueMode;
+	scenarios: Record<string, ScenarioRun>;
+	/** POSTs JSON to a production webhook of n8n main, as an app would. */
+	call(path: string, body: unknown): Promise<WebhookAnswer>;
+	stop(): Promise<void>;
+};
+
+// Short enough that a dead worker's executions are noticed within seconds, long enough that a
+// busy 2-core machine never misses a renewal (n8n's defaults: 60 s lock, renewed every 10 s,
+// checked every 30 s).
+export const LOCK_SETTINGS = { QUEUE_WORKER_LOCK_DURATION: '10000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '5000' };
+
+function scenarioWorkflow(example: WorkflowToImport, scenario: Scenario): WorkflowToImport {
+	const nodes = (example.nodes as Array<Record<string, any>>).map((node) => {
+		if (node.type === 'n8n-nodes-base.webhook') {
+			return { ...node, webhookId: randomUUID(), parameters: { ...node.parameters, path: `scale-${scenario.name}` } };
+		}
+		if (node.credentials?.iminiApi) {
+			return {
+				...node,
+				parameters: { ...node.parameters, options: { ...node.parameters.options, ...scenario.generateOptions } },
+				credentials: { iminiApi: { id: `imini-${scenario.name}`, name: `Imini API (${scenario.name})` } },
+			};
+		}
+		return node;
+	});
+	return { ...example, id: `iminiScale${scenario.name.replace(/[^a-zA-Z0-9]/g, '')}`, name: `scale · ${scenario.name}`, nodes };
+}
+
+export async function startScaleSetup(scenarios: Scenario[], options: { concurrency?: number } = {}): Promise<ScaleSetup> {
+	const runs: Record<string, ScenarioRun> = {};
+	const stopMocks = async () => {
+		for (const run of Object.values(runs)) {
+			run.traffic.stop();
+			await run.mock.close();
+		}
+	};
+	let queue: QueueMode | undefined;
+	try {
+		const example = exampleWorkflows().find((w) => w.id === WEBHOOK_EXAMPLE_ID)!.json as unknown as WorkflowToImport;
+		const examplePath = (example.nodes as Array<{ type: string; parameters: { path?: string } }>).find((n) => n.type === 'n8n-nodes-base.webhook')!.parameters.path!;
+		for (const [index, scenario] of scenarios.entries()) {
+			const mock = await startMock({ simulator: { rateLimit: null, ...scenario.simulator } });
+			runs[scenario.name] = { mock, traffic: recordTraffic(mock), path: index === 0 ? examplePath : `scale-${scenario.name}` };
+		}
+		const [shipped, ...copies] = scenarios;
+		const workflows = [example, ...copies.map((s) => scenarioWorkflow(example, s))];
+		queue = await startQueueMode({
+			concurrency: options.concurrency,
+			env: LOCK_SETTINGS,
+			prepare: async (main, workers) => {
+				const mock = runs[shipped.name].mock;
+				await provisionImini(main, { apiKey: mock.apiKey, baseUrl: mock.url, name: 'Imini API (offline mock)' }, { examples: false, workerHomes: workers });
+				if (copies.length) {
+					await importCredentials(
+						main,
+						copies.map((s) => ({ id: `imini-${s.name}`, name: `Imini API (${s.name})`, type: 'iminiApi', data: { apiKey: runs[s.name].mock.apiKey, baseUrl: runs[s.name].mock.url } })),
+					);
+				}
+				await importWorkflows(main, workflows);
+			},
+		});
+		for (const workflow of workflows) await activateWorkflow(queue.main, workflow.id!);
+	} catch (error) {
+		await queue?.stop();
+		await stopMocks();
+		throw error;
+	}
+	const { main } = queue;
+	return {
+		queue,
+		scenarios: runs,
+		async call(path, body) {
+			const started = Date.now();
+			const answer = await request(`${main.url}/webhook/${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+				headersTimeout: 300_000,
+				bodyTimeout: 300_000,
+			});
+			const text = await answer.body.text();
+			let parsed: unknown = text;
+			try {
+				parsed = JSON.parse(text);
+			} catch {
+				// left as text
+			}
+			return { status: answer.statusCode, body: parsed, ms: Date.now() - started };
+		},
+		async stop() {
+			await queue!.stop();
+			await stopMocks();
+		},
+	};
+}
