@@ -14,8 +14,12 @@ Usage: npm run mock -- [options]
   --image-time <s>      seconds from submit to a finished image (IMINI_MOCK_IMAGE_TIME, default 6)
   --video-time <s>      seconds from submit to a finished video (IMINI_MOCK_VIDEO_TIME, default 20)
   --fast                tasks finish in 0.3 s (images) / 0.6 s (videos), no rate limit
+                        unless --rate-limit is given
   --task-ttl <s>        a finished task is forgotten (404) after this (default 3600)
-  --rate-limit <n>      requests per minute per key, 0 = off    (default 300)
+  --rate-limit <n>      API calls per window per key, 0 = off   (IMINI_MOCK_RATE_LIMIT, default 300)
+  --rate-window <s>     the rate limit's sliding window          (IMINI_MOCK_RATE_WINDOW, default 60)
+  --retry-after         send Retry-After with 429 answers        (IMINI_MOCK_RETRY_AFTER=1; imini
+                        documents no such header, so by default none is sent)
   --credits <n>         credits per key, one per task; then 402  (default unlimited)
   --no-prism            serve the simulator alone (no contract check)
   -h, --help
@@ -34,6 +38,8 @@ const { values } = parseArgs({
 		fast: { type: 'boolean', default: false },
 		'task-ttl': { type: 'string' },
 		'rate-limit': { type: 'string' },
+		'rate-window': { type: 'string' },
+		'retry-after': { type: 'boolean', default: false },
 		credits: { type: 'string' },
 		'no-prism': { type: 'boolean', default: false },
 		help: { type: 'boolean', short: 'h', default: false },
@@ -60,6 +66,7 @@ function number(flag: string | undefined, envName: string, fallback: number): nu
 const port = number(values.port, 'IMINI_MOCK_PORT', 4010);
 const filesPort = number(values['files-port'], 'IMINI_MOCK_FILES_PORT', port + 1);
 const rate = number(values['rate-limit'], 'IMINI_MOCK_RATE_LIMIT', 300);
+const rateWindowMs = number(values['rate-window'], 'IMINI_MOCK_RATE_WINDOW', 60) * 1000;
 const simulator: Partial<SimulatorOptions> = {
 	...(values.fast ? fastTiming : {}),
 	apiKey: values['api-key'] ?? env.IMINI_MOCK_API_KEY ?? 'imini-mock-key',
@@ -68,8 +75,13 @@ const simulator: Partial<SimulatorOptions> = {
 		: {
 				imageTaskMs: number(values['image-time'], 'IMINI_MOCK_IMAGE_TIME', 6) * 1000,
 				videoTaskMs: number(values['video-time'], 'IMINI_MOCK_VIDEO_TIME', 20) * 1000,
-				rateLimit: rate > 0 ? { requests: rate, windowMs: 60_000 } : null,
 			}),
+	// --fast turns the limit off unless one is asked for explicitly.
+	rateLimit:
+		rate > 0 && (!values.fast || (values['rate-limit'] ?? env.IMINI_MOCK_RATE_LIMIT) !== undefined)
+			? { requests: rate, windowMs: rateWindowMs || 60_000 }
+			: null,
+	retryAfter: values['retry-after'] || env.IMINI_MOCK_RETRY_AFTER === '1',
 	taskTtlMs: number(values['task-ttl'], 'IMINI_MOCK_TASK_TTL', 3600) * 1000,
 	credits: values.credits ?? env.IMINI_MOCK_CREDITS ? number(values.credits, 'IMINI_MOCK_CREDITS', 0) : null,
 };

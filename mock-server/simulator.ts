@@ -27,9 +27,18 @@ export type SimulatorOptions = {
 	queuedShare: number;
 	/** A settled task (and its files) is forgotten this long after it settled: polls then answer 404. */
 	taskTtlMs: number;
-	/** Per-key limit on API calls (files excluded); null disables it. */
+	/**
+	 * Per-key limit on API calls (files excluded): at most `requests` accepted calls in any
+	 * `windowMs` (a sliding window, stricter than a fixed one: no double burst at a window's
+	 * edge; refused calls do not count). null disables it.
+	 */
 	rateLimit: { requests: number; windowMs: number } | null;
-	/** `Retry-After` sent with an injected 429. */
+	/**
+	 * Whether 429 answers carry `Retry-After`. imini documents no such header, so by default
+	 * none is sent and a client must find the pace itself; true is the kinder server.
+	 */
+	retryAfter: boolean;
+	/** `Retry-After` sent with an injected 429 (when `retryAfter` is on). */
 	retryAfterSeconds: number;
 	/** Credits per key (one per submitted task); null is unlimited. */
 	credits: number | null;
@@ -43,6 +52,7 @@ export const defaultSimulatorOptions: SimulatorOptions = {
 	queuedShare: 0.2,
 	taskTtlMs: 60 * 60 * 1000,
 	rateLimit: { requests: 300, windowMs: 60_000 },
+	retryAfter: false,
 	retryAfterSeconds: 1,
 	credits: null,
 	now: () => Date.now(),
@@ -62,7 +72,14 @@ type Task = {
 	covers: ResultFile[];
 };
 
-export type SimulatorStats = { submits: number; polls: number; files: number; inFlightPeak: number };
+export type SimulatorStats = {
+	submits: number;
+	polls: number;
+	files: number;
+	inFlightPeak: number;
+	/** 429s the rate limit served (injected faults not counted). */
+	rateLimited: number;
+};
 
 /** A task as it was submitted (the newest 200), for tests that assert what a client sent. */
 export type Submission = { taskId: string; kind: TaskKind; body: Record<string, unknown> };
@@ -89,8 +106,9 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 	const tasks = new Map<string, Task>();
 	const submitFaultsSeen = new Map<string, number>();
 	const credits = new Map<string, number>();
-	const windows = new Map<string, { start: number; count: number }>();
-	const stats: SimulatorStats = { submits: 0, polls: 0, files: 0, inFlightPeak: 0 };
+	/** Per key: when its accepted calls of the current window came in, oldest first. */
+	const accepted = new Map<string, number[]>();
+	const stats: SimulatorStats = { submits: 0, polls: 0, files: 0, inFlightPeak: 0, rateLimited: 0 };
 	const resultFiles = createResultFiles();
 	const submissions: Submission[] = [];
 	let filesBaseUrl = '';
@@ -114,23 +132,22 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		if (!options.rateLimit) return;
 		const now = options.now();
 		const { requests, windowMs } = options.rateLimit;
-		let window = windows.get(key);
-		if (!window || now - window.start >= windowMs) {
-			window = { start: now, count: 0 };
-			windows.set(key, window);
+		const times = accepted.get(key) ?? [];
+		accepted.set(key, times);
+		while (times.length > 0 && times[0] <= now - windowMs) times.shift();
+		if (times.length >= requests) {
+			stats.rateLimited++;
+			const headers: Record<string, string> = options.retryAfter
+				? { 'retry-after': String(Math.max(1, Math.ceil((times[0] + windowMs - now) / 1000))) }
+				: {};
+			throw new HttpError(429, errorMessages[429], 'RATE_LIMITED', headers);
 		}
-		window.count++;
-		if (window.count > requests) {
-			const retryAfter = Math.max(1, Math.ceil((window.start + windowMs - now) / 1000));
-			throw new HttpError(429, `Rate limit exceeded: ${requests} requests per ${windowMs / 1000} s.`, 'RATE_LIMITED', {
-				'retry-after': String(retryAfter),
-			});
-		}
+		times.push(now);
 	}
 
 	function faultError(fault: Fault & { kind: 'status' }): HttpError {
 		const headers: Record<string, string> =
-			fault.status === 429 ? { 'retry-after': String(options.retryAfterSeconds) } : {};
+			fault.status === 429 && options.retryAfter ? { 'retry-after': String(options.retryAfterSeconds) } : {};
 		return new HttpError(fault.status, errorMessages[fault.status], errorCodes[fault.status], headers);
 	}
 

@@ -1,6 +1,6 @@
 // Every documented error, in imini's unified body, through Prism; and proof that Prism's
 // contract check does catch a bad request and a bad response.
-import { callApi, formatViolations, useMock } from '../harness/mock';
+import { ManualClock, callApi, formatViolations, useMock } from '../harness/mock';
 import type { MockServer } from '../harness/mock';
 import { imageSubmissions } from './fixtures';
 
@@ -57,21 +57,53 @@ describe('errors in the unified body', () => {
 });
 
 describe('rate limit', () => {
-	const mock = useMock({ simulator: { rateLimit: { requests: 2, windowMs: 60_000 } } });
-	afterEach(() => expectClean(mock.current));
+	async function threeCalls(current: Parameters<typeof callApi>[0]) {
+		const answers = [];
+		for (let i = 0; i < 3; i++) answers.push(await callApi(current, 'GET', '/v1/images/tasks/task_1'));
+		return answers;
+	}
 
-	it('answers 429 RATE_LIMITED with Retry-After once the per-key quota is used', async () => {
-		const statuses = [];
-		let limited;
-		for (let i = 0; i < 3; i++) {
-			limited = await callApi(mock.current, 'GET', '/v1/images/tasks/task_1');
-			statuses.push(limited.status);
-		}
-		expect(statuses).toEqual([404, 404, 429]);
-		expect(limited!.body).toEqual(unifiedError(429, 'RATE_LIMITED'));
-		const retryAfter = Number(limited!.headers['retry-after']);
-		expect(retryAfter).toBeGreaterThanOrEqual(1);
-		expect(retryAfter).toBeLessThanOrEqual(60);
+	describe('as imini documents it (no Retry-After)', () => {
+		const mock = useMock({ simulator: { rateLimit: { requests: 2, windowMs: 60_000 } } });
+		afterEach(() => expectClean(mock.current));
+
+		it('answers 429 RATE_LIMITED once the per-key quota is used, without Retry-After, and counts it', async () => {
+			const answers = await threeCalls(mock.current);
+			expect(answers.map((a) => a.status)).toEqual([404, 404, 429]);
+			expect(answers[2].body).toEqual(unifiedError(429, 'RATE_LIMITED'));
+			expect(answers[2].headers['retry-after']).toBeUndefined();
+			expect(mock.current.stats.rateLimited).toBe(1);
+		});
+	});
+
+	describe('with --retry-after', () => {
+		const mock = useMock({ simulator: { rateLimit: { requests: 2, windowMs: 60_000 }, retryAfter: true } });
+		afterEach(() => expectClean(mock.current));
+
+		it('says in Retry-After when the oldest accepted call leaves the window', async () => {
+			const answers = await threeCalls(mock.current);
+			expect(answers.map((a) => a.status)).toEqual([404, 404, 429]);
+			const retryAfter = Number(answers[2].headers['retry-after']);
+			expect(retryAfter).toBeGreaterThanOrEqual(59);
+			expect(retryAfter).toBeLessThanOrEqual(60);
+		});
+	});
+
+	describe('sliding window', () => {
+		const clock = new ManualClock();
+		const mock = useMock({ simulator: { rateLimit: { requests: 2, windowMs: 10_000 }, now: clock.now } });
+		afterEach(() => expectClean(mock.current));
+
+		it('frees one call when the oldest accepted call is a window old, not the whole quota at a window edge', async () => {
+			expect((await callApi(mock.current, 'GET', '/v1/images/tasks/task_1')).status).toBe(404);
+			clock.advance(6_000);
+			expect((await callApi(mock.current, 'GET', '/v1/images/tasks/task_1')).status).toBe(404);
+			clock.advance(4_000); // the first call is 10 s old: one call free, the second still counts
+			const answers = await threeCalls(mock.current);
+			expect(answers.map((a) => a.status)).toEqual([404, 429, 429]);
+			clock.advance(6_000);
+			expect((await callApi(mock.current, 'GET', '/v1/images/tasks/task_1')).status).toBe(404);
+		});
 	});
 });
 
@@ -84,7 +116,7 @@ describe('faults on a task', () => {
 		const answers = [];
 		for (let i = 0; i < 3; i++) answers.push(await callApi(mock.current, 'POST', '/v1/images/generate', { body }));
 		expect(answers.map((a) => a.status)).toEqual([429, 429, 200]);
-		expect(answers[0].headers['retry-after']).toBe('1');
+		expect(answers[0].headers['retry-after']).toBeUndefined();
 		expect(answers[2].body.task_id).toMatch(/^task_/);
 	});
 
