@@ -3,17 +3,16 @@
 // data lives in the database. Every process has the package installed from the packed tarball.
 // The webhook example (Webhook → Imini Generate → Respond to Webhook) runs against the offline
 // mock; the figures each test measures are printed at the end.
-import { readPngSize, imageSize } from '../../mock-server/media.ts';
 import { downloadBinaryData, getExecution, listExecutions, stopExecution } from '../../dev/n8n/n8n-cli.ts';
 import type { Execution } from '../../dev/n8n/n8n-cli.ts';
-import { formatViolations } from '../harness/mock';
 import { LOCK_SETTINGS, startScaleSetup } from './cluster';
 import type { ScaleSetup, WebhookAnswer } from './cluster';
+import { CALLS, PROMPTS_PER_CALL, countBy, prompts, runBurst } from './burst';
 import { observe, waitFor } from './wait';
 
-const CALLS = 20;
-const PROMPTS_PER_CALL = 5;
-const RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'];
+// 40 calls per 20 s sliding window (120 a minute): long enough a window that the node's three
+// quick retries (about 5-7.5 s apart) would run out inside it.
+const QUOTA = { requests: 40, windowMs: 20_000 };
 const figures: string[] = [];
 let setup: ScaleSetup;
 
@@ -22,6 +21,10 @@ beforeAll(async () => {
 	setup = await startScaleSetup([
 		// The example as shipped. Short tasks keep the burst about the machine, not the clock.
 		{ name: 'burst', simulator: { imageTaskMs: 500 } },
+		// One key's quota, shared by every execution on both workers: the burst needs about 200
+		// calls, five times what the window allows.
+		{ name: 'quota', simulator: { imageTaskMs: 500, rateLimit: QUOTA } },
+		{ name: 'quotaRetryAfter', simulator: { imageTaskMs: 500, rateLimit: QUOTA, retryAfter: true } },
 		// Checks every second, so "no poll after the stop" is watched over several intervals.
 		{ name: 'stop', simulator: { imageTaskMs: 600_000 }, generateOptions: { firstCheckAfter: 0.5, maxCheckInterval: 1 } },
 		{ name: 'killed', simulator: { imageTaskMs: 25_000 }, generateOptions: { maxCheckInterval: 1 } },
@@ -38,16 +41,6 @@ afterAll(async () => {
 	process.stdout.write(`\n[queue mode] ${figures.join('\n[queue mode] ')}\n`);
 });
 
-function prompts(label: string, call: number): string[] {
-	return Array.from({ length: PROMPTS_PER_CALL }, (_, p) => `${label} ${call}.${p}: a lighthouse at dawn, watercolour`);
-}
-
-function countBy(values: string[]): Record<string, number> {
-	const counts: Record<string, number> = {};
-	for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
-	return counts;
-}
-
 /** An execution once its worker (or n8n main, for a dead worker's) has stored how it ended: Respond to Webhook answers before that. */
 function finishedExecution(id: string): Promise<Execution> {
 	return waitFor(
@@ -60,47 +53,11 @@ function finishedExecution(id: string): Promise<Execution> {
 	);
 }
 
-type AnsweredImage = { prompt: string; task_id: string; width: number; height: number; mime_type: string; execution_id: string; image_base64: string };
-
 describe('n8n queue mode: main, two workers, PostgreSQL, Redis, binary data in the database', () => {
 	it('burst: 20 webhook calls of 5 prompts at once, each answered with its own images, on both workers, every task created once', async () => {
-		const { mock, path } = setup.scenarios.burst;
-		const bodies = Array.from({ length: CALLS }, (_, c) => ({ prompts: prompts('burst', c), aspect_ratio: RATIOS[c % RATIOS.length] }));
-		const started = Date.now();
-		const answers = await Promise.all(bodies.map((body) => setup.call(path, body)));
-		const wallMs = Date.now() - started;
-
-		const submitted = new Map(mock.submissions.map((s) => [s.taskId, s.body]));
-		const byTask = new Map<string, AnsweredImage>();
-		const executionIds: string[] = [];
-		for (const [c, answer] of answers.entries()) {
-			expect({ call: c, status: answer.status }).toEqual({ call: c, status: 200 });
-			const images = answer.body as AnsweredImage[];
-			// Its own prompts, in order, each paired with the task made from it, at the asked size.
-			expect(images.map((image) => image.prompt)).toEqual(bodies[c].prompts);
-			const size = imageSize(bodies[c].aspect_ratio, '1K');
-			for (const image of images) {
-				expect(submitted.get(image.task_id)).toMatchObject({ prompt: image.prompt, aspect_ratio: bodies[c].aspect_ratio });
-				expect({ width: image.width, height: image.height, mime_type: image.mime_type }).toEqual({ ...size, mime_type: 'image/png' });
-				expect(readPngSize(Buffer.from(image.image_base64, 'base64'))).toEqual(size);
-				byTask.set(image.task_id, image);
-			}
-			const ids = [...new Set(images.map((image) => image.execution_id))];
-			expect(ids).toHaveLength(1);
-			executionIds.push(ids[0]);
-		}
-		expect(new Set(executionIds).size).toBe(CALLS);
-		expect(byTask.size).toBe(CALLS * PROMPTS_PER_CALL);
-
-		// No task created twice: one submission per prompt, and nothing else.
-		expect(mock.stats.submits).toBe(CALLS * PROMPTS_PER_CALL);
-		const sentPrompts = mock.submissions.map((s) => s.body.prompt);
-		expect(new Set(sentPrompts).size).toBe(sentPrompts.length);
-		expect(formatViolations(mock.violations)).toBe('');
-
+		const { mock } = setup.scenarios.burst;
+		const { wallMs, answers, executionIds, byTask, split } = await runBurst(setup, 'burst');
 		// Both workers ran executions.
-		const byExecution = setup.queue.workerByExecution();
-		const split = countBy(executionIds.map((id) => byExecution.get(id) ?? 'no worker'));
 		expect(Object.keys(split).sort()).toEqual(['worker-1', 'worker-2']);
 
 		// Every file is in the database, and n8n main (which ran none of them) reads it back.
@@ -124,6 +81,35 @@ describe('n8n queue mode: main, two workers, PostgreSQL, Redis, binary data in t
 		);
 	});
 
+	for (const [scenario, retryAfter] of [
+		['quota', false],
+		['quotaRetryAfter', true],
+	] as const) {
+		it(`shared rate limit (${QUOTA.requests} calls per ${QUOTA.windowMs / 1000} s for the key, 429s ${retryAfter ? 'with' : 'without'} Retry-After): the same burst, every row delivered`, async () => {
+			const { mock, traffic } = setup.scenarios[scenario];
+			const { wallMs, split } = await runBurst(setup, scenario);
+			const refused = traffic.withStatus(429);
+			// The quota was really hit, by calls of many executions at once...
+			expect(refused.length).toBeGreaterThan(0);
+			expect(refused.every((e) => (e.retryAfter !== undefined) === retryAfter)).toBe(true);
+			// ...and yet no row failed (runBurst checked every answer) and nothing was submitted twice.
+			const accepted = traffic.exchanges.filter((e) => e.status !== 429).length;
+			const boundMs = (accepted / QUOTA.requests) * QUOTA.windowMs;
+			// Executions coming back at the same instant would show as a spike of calls after the 429s.
+			const afterFirst429 = traffic.exchanges.filter((e) => e.at > refused[0].at + 1_000).map((e) => e.at).sort((a, b) => a - b);
+			let peak = 0;
+			for (let i = 0, j = 0; i < afterFirst429.length; i++) {
+				while (afterFirst429[i] - afterFirst429[j] > 250) j++;
+				peak = Math.max(peak, i - j + 1);
+			}
+			figures.push(
+				`quota${retryAfter ? ' (429s with Retry-After)' : ' (429s without Retry-After)'}: ${CALLS * PROMPTS_PER_CALL} rows delivered in ${(wallMs / 1000).toFixed(1)} s;` +
+					` the mock served ${refused.length} 429s (${refused.filter((e) => e.method === 'POST').length} to submits, ${refused.filter((e) => e.method === 'GET').length} to polls) and accepted ${accepted} calls` +
+					` = ${(boundMs / 1000).toFixed(1)} s at the quota (wall/bound ${(wallMs / boundMs).toFixed(2)}); busiest 250 ms after the first 429s: ${peak} calls; ${mock.stats.submits} submissions; executions per worker ${JSON.stringify(split)}`,
+			);
+		});
+	}
+
 	it('stop from n8n main while a worker polls: the execution ends canceled within seconds and the mock sees no poll after', async () => {
 		const { mock, traffic, path } = setup.scenarios.stop;
 		const prompt = 'stop test: a harbour at night, slow oil painting';
@@ -143,7 +129,9 @@ describe('n8n queue mode: main, two workers, PostgreSQL, Redis, binary data in t
 		}, 30_000);
 		expect(canceled.data.resultData.error?.message).toBe('The execution was cancelled manually');
 		const worker = setup.queue.workers.find((w) => w.name === setup.queue.workerByExecution().get(running.id))!;
-		await waitFor('the worker to end the execution', () => worker.service.logs().includes(`Worker finished execution ${running.id} `), 30_000);
+		// A canceled run ends its job with an error: "Worker errored while running execution 21 (job 21)".
+		const ended = new RegExp(`Worker (finished|errored while running) execution ${running.id} \\(`);
+		await waitFor('the worker to end the execution', () => ended.test(worker.service.logs()), 30_000);
 		const endedOnWorkerMs = Date.now() - stopAt;
 		expect(endedOnWorkerMs).toBeLessThan(5_000);
 		const answer: WebhookAnswer = await pending;
