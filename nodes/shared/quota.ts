@@ -81,6 +81,8 @@ export class QuotaScheduler {
 	private pausedUntil = 0;
 	/** Set from the first 429 until a call is accepted again. */
 	private limitedSince: number | undefined;
+	/** When the last 429 came. */
+	private lastRefusalAt: number | undefined;
 	private probeInFlight = false;
 	private cycleStart: number | undefined;
 	private acceptedInCycle = 0;
@@ -251,7 +253,10 @@ export class QuotaScheduler {
 	/** The first call accepted after 429s: learn the pace from the cycle that just ended. */
 	private recover(now: number): void {
 		const acceptedBefore = this.acceptedInCycle - 1;
-		const cycle = now - (this.cycleStart ?? now);
+		// The quota freed up somewhere between the last 429 and now (probes are 5 s or more
+		// apart): count the cycle to the middle of that gap, not to the probe that found it.
+		const freedAt = this.lastRefusalAt === undefined ? now : (this.lastRefusalAt + now) / 2;
+		const cycle = freedAt - (this.cycleStart ?? now);
 		// Two accepted calls are the least that says anything about the quota; with fewer (the key
 		// was already spent by someone else), keep the pace and measure the next cycle.
 		if (acceptedBefore >= 2 && cycle > 0) {
@@ -269,6 +274,7 @@ export class QuotaScheduler {
 		const now = this.options.clock.now();
 		this.counters.rateLimited++;
 		this.limitedSince ??= now;
+		this.lastRefusalAt = now;
 		if (ticket.probe) this.probeInFlight = false;
 		const pause = Math.max(RATE_LIMIT_PAUSE_MS, retryAfterMs ?? 0) + Math.floor(this.options.random() * RATE_LIMIT_JITTER_MS);
 		// Calls that were already on their way when the first 429 came do not push the pause further.

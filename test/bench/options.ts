@@ -12,6 +12,9 @@ export const { values: flags } = parseArgs({
 		'poll-tasks': { type: 'string' },
 		requests: { type: 'string' },
 		connections: { type: 'string' },
+		'quota-rows': { type: 'string' },
+		'quota-requests': { type: 'string' },
+		'quota-window': { type: 'string' },
 		only: { type: 'string' },
 		help: { type: 'boolean', short: 'h', default: false },
 	},
@@ -28,7 +31,10 @@ if (flags.help) {
   --poll-tasks <n>     simulated tasks per polling case (default 400, quick 100)
   --requests <n>       requests per capacity run (default 3000, quick 1000)
   --connections <n>    load-generator connections (default 8 = the poller's check concurrency)
-  --only <list>        comma-separated subset of: batch,polling,memory,capacity
+  --quota-rows <n>     rows through the rate quota (default 50, quick 20)
+  --quota-requests <n> the quota's calls per window (default 40, quick 30)
+  --quota-window <s>   the quota's sliding window (default 20, quick 10)
+  --only <list>        comma-separated subset of: batch,polling,quota,memory,capacity
 
 BENCH_DUMP=<file> saves the batch's raw request traces as JSON.`);
 	process.exit(0);
@@ -52,9 +58,12 @@ export const settings = {
 	pollTasks: intFlag(flags['poll-tasks'], 400, 100),
 	requests: intFlag(flags.requests, 3000, 1000),
 	connections: intFlag(flags.connections, 8, 8),
+	quotaRows: intFlag(flags['quota-rows'], 50, 20),
+	quotaRequests: intFlag(flags['quota-requests'], 40, 30),
+	quotaWindowSeconds: intFlag(flags['quota-window'], 20, 10),
 };
 
 export type Settings = typeof settings;
 
 /** The figures to measure (--only), all by default. */
-export const only = new Set((flags.only ?? 'batch,polling,memory,capacity').split(',').map((s) => s.trim()));
+export const only = new Set((flags.only ?? 'batch,polling,quota,memory,capacity').split(',').map((s) => s.trim()));

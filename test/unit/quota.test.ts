@@ -17,15 +17,16 @@ function seededRandom(seed = 42): () => number {
 type Limit = { requests: number; windowMs: number; retryAfterMs?: number } | null;
 
 /** imini's rate limiter: at most `requests` accepted calls in any `windowMs`; a call takes 50 ms. */
-function fakeImini(clock: VirtualClock, limit: { current: Limit }) {
+function fakeImini(clock: VirtualClock, limit: { current: Limit }, paceMs: () => number) {
 	const accepted: number[] = [];
-	const log: Array<{ at: number; name: string; status: 200 | 429 }> = [];
+	/** Every call as imini saw it, with the scheduler's pace when it went out. */
+	const log: Array<{ at: number; name: string; status: 200 | 429; paceMs: number }> = [];
 	const send = (name: string) => async () => {
 		const at = clock.now();
 		const current = limit.current;
 		const recent = current ? accepted.filter((t) => t > at - current.windowMs).length : 0;
 		const refused = current !== null && recent >= current.requests;
-		log.push({ at, name, status: refused ? 429 : 200 });
+		log.push({ at, name, status: refused ? 429 : 200, paceMs: paceMs() });
 		if (!refused) accepted.push(at);
 		await clock.sleep(50);
 		if (refused) throw new IminiHttpError(429, { code: 'RATE_LIMITED', message: 'Rate limit exceeded.' }, current?.retryAfterMs);
@@ -37,8 +38,8 @@ function fakeImini(clock: VirtualClock, limit: { current: Limit }) {
 function setup(limit: Limit, options: { random?: () => number; stallLimitMs?: number; signal?: AbortSignal } = {}) {
 	const clock = new VirtualClock();
 	const limitRef = { current: limit };
-	const imini = fakeImini(clock, limitRef);
 	const scheduler = new QuotaScheduler({ clock, random: options.random ?? seededRandom(), stallLimitMs: options.stallLimitMs, signal: options.signal });
+	const imini = fakeImini(clock, limitRef, () => scheduler.stats.paceMs);
 	const done: Array<{ name: string; at: number }> = [];
 	const call = (lane: QuotaLane, name: string, deadlineAt?: number) =>
 		scheduler.run(lane, imini.send(name), deadlineAt).then((value) => {
@@ -150,23 +151,28 @@ describe('the quota scheduler', () => {
 	});
 
 	it('spaces calls at the learned pace with ±20 % jitter', async () => {
-		const { clock, call, imini, scheduler } = setup({ requests: 10, windowMs: 10_000 });
+		const { clock, call, imini } = setup({ requests: 10, windowMs: 10_000 });
 		const run = load(call, 150);
 		await clock.run();
 		await run;
-		const pace = scheduler.stats.paceMs;
-		expect(pace).toBeGreaterThan(0);
-		// Between two calls after the last 429, the gap is within the jitter of the pace (which
-		// shrinks a little while calls queue: by less than 20 % over this stretch).
-		const lastRefusal = Math.max(...imini.log.filter((entry) => entry.status === 429).map((entry) => entry.at));
-		const paced = imini.log.map((entry) => entry.at).filter((at) => at > lastRefusal + 60);
-		const gaps = paced.slice(1).map((at, i) => at - paced[i]);
-		expect(gaps.length).toBeGreaterThan(10);
-		for (const gap of gaps) {
-			expect(gap).toBeGreaterThanOrEqual(pace * (1 - PACE_JITTER) * 0.999);
-			expect(gap).toBeLessThanOrEqual((pace / 0.8) * (1 + PACE_JITTER));
+		// Two calls in a row that imini accepted, the first not a probe (no 429 just before it):
+		// the gap is the pace when the first went out, ±20 % (the pace may shrink 1 % per step).
+		const gaps: Array<{ gap: number; paceMs: number }> = [];
+		for (let i = 2; i < imini.log.length; i++) {
+			const [before, first, second] = imini.log.slice(i - 2, i + 1);
+			if (before.status === 200 && first.status === 200 && second.status === 200 && first.paceMs > 0) {
+				gaps.push({ gap: second.at - first.at, paceMs: first.paceMs });
+			}
 		}
-		expect(new Set(gaps.map(Math.round)).size).toBeGreaterThan(gaps.length / 2);
+		expect(gaps.length).toBeGreaterThan(50);
+		for (const { gap, paceMs } of gaps) {
+			expect(gap).toBeGreaterThanOrEqual(paceMs * (1 - PACE_JITTER) * 0.99);
+			expect(gap).toBeLessThanOrEqual((paceMs / 0.99) * (1 + PACE_JITTER));
+		}
+		// Jitter, not a fixed beat: the gaps differ, and spread over most of the ±20 %.
+		const ratios = gaps.map(({ gap, paceMs }) => gap / paceMs);
+		expect(new Set(ratios.map((r) => r.toFixed(3))).size).toBeGreaterThan(gaps.length / 2);
+		expect(Math.max(...ratios) - Math.min(...ratios)).toBeGreaterThan(PACE_JITTER * 1.5);
 	});
 
 	it('recovers: once the quota is raised, the pace keeps speeding up, without a 429', async () => {

@@ -6,7 +6,7 @@ import { GENERATE, errorText, expectNoViolations, node, useWorkflows } from './s
 import type { Harness } from './setup';
 
 const ROWS = 40;
-const quota = { requests: 20, windowMs: 4_000 };
+const quota = { requests: 40, windowMs: 30_000 };
 
 const rows = Array.from({ length: ROWS }, (_, i) => ({ json: { prompt: `row ${i}: a lighthouse at dusk` } }));
 
