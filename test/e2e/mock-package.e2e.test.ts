@@ -1,6 +1,7 @@
 // The mock as a stranger gets it: `npm pack` of the imini-mock workspace, the tarball installed
 // into an empty folder outside this repository (no access to its node_modules), the `imini-mock`
-// bin started from there, and the README's curl walkthrough run against it, command by command.
+// bin started from there, and the curl walkthrough of the package's README (the one a stranger
+// reads, mock-server/README.md) run against it, command by command.
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,10 +13,10 @@ import { readPngSize } from '../../mock-server/media';
 const run = promisify(execFile);
 const REPO_ROOT = join(__dirname, '..', '..');
 
-/** The README's "Walkthrough with curl" commands (continuation lines joined), in order. */
+/** The package README's "Walkthrough with curl" commands (continuation lines joined), in order. */
 function walkthroughCommands(): string[] {
-	const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-	const section = readme.slice(readme.indexOf('### Walkthrough with curl'));
+	const readme = readFileSync(join(REPO_ROOT, 'mock-server', 'README.md'), 'utf8');
+	const section = readme.slice(readme.indexOf('## Walkthrough with curl'));
 	const block = /```bash\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
 	const commands: string[] = [];
 	let current = '';
