@@ -1,4 +1,5 @@
-// `npm run mock`: the offline imini on 127.0.0.1:4010 (Prism) with files on :4011.
+#!/usr/bin/env node
+// `imini-mock` (`npm run mock` in this repository): the offline imini on 127.0.0.1:4010 (Prism) with files on :4011.
 import { parseArgs } from 'node:util';
 import { startMock } from './index.ts';
 import { fastTiming } from './index.ts';
@@ -6,7 +7,7 @@ import type { SimulatorOptions } from './index.ts';
 
 const help = `Offline imini API (simulator behind Prism, validated against openapi/imini.yaml)
 
-Usage: npm run mock -- [options]
+Usage: imini-mock [options]        (in this repository: npm run mock -- [options])
 
   --port <n>            front door, checked by Prism            (IMINI_MOCK_PORT, default 4010)
   --files-port <n>      simulator and result files             (IMINI_MOCK_FILES_PORT, default port+1)
@@ -102,6 +103,7 @@ console.log(`imini mock is running (offline, no credits spent)
   Base URL:  ${mock.url}${values['no-prism'] ? '' : '   (every request and response checked against openapi/imini.yaml by Prism)'}
   API key:   ${mock.apiKey}
   Files:     ${mock.filesUrl}/files/...
+  Tasks:     ${mock.filesUrl}/            (task console; JSON: ${mock.filesUrl}/mock/tasks)
 
   Try:  curl -s -X POST ${mock.url}/v1/images/generate \\
           -H 'Authorization: Bearer ${mock.apiKey}' -H 'Content-Type: application/json' \\

@@ -1,36 +1,22 @@
 // The simulator validates submissions against the same OpenAPI document Prism enforces, so its
 // 400 answers can never disagree with the contract. Each model's schema is picked through the
 // spec's own discriminator mapping, which keeps ajv's messages about that one model.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import Ajv2020Module from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { findSpecPath } from './package-files.ts';
 
 export type TaskKind = 'image' | 'video';
-
-/**
- * The spec, found from the working directory upwards. (This file runs both as ESM under Node's
- * type stripping and as CommonJS under ts-jest, so neither `__dirname` nor `import.meta` works
- * in both; npm scripts and jest always start inside the package.)
- */
-export function findSpecPath(from = process.cwd()): string {
-	for (let dir = from; ; dir = dirname(dir)) {
-		const candidate = join(dir, 'openapi', 'imini.yaml');
-		if (existsSync(candidate)) return candidate;
-		if (dirname(dir) === dir) throw new Error(`openapi/imini.yaml not found above ${from}`);
-	}
-}
 
 type SchemaObject = Record<string, unknown>;
 type Spec = {
 	components: { schemas: Record<string, SchemaObject> };
 };
 
-// ajv ships CommonJS with a `default` export; Node's ESM loader and ts-jest see it differently.
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule;
+// ajv-formats is CommonJS with a `default` export; Node's ESM loader, tsc and ts-jest see it differently.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 
 function loadSpec(): Spec {
 	return parse(readFileSync(findSpecPath(), 'utf8')) as Spec;
@@ -70,7 +56,7 @@ function describeError(error: ErrorObject): string {
 	}
 }
 
-function buildValidator(spec: Spec, ajv: InstanceType<typeof Ajv2020>, requestSchema: string): RequestValidator {
+function buildValidator(spec: Spec, ajv: Ajv2020, requestSchema: string): RequestValidator {
 	const union = spec.components.schemas[requestSchema] as {
 		discriminator: { mapping: Record<string, string> };
 	};

@@ -29,6 +29,8 @@ export type PromptDirectives = {
 	unsafe: boolean;
 	timeMs?: number;
 	slowMs?: number;
+	/** The directives as written in the prompt, e.g. ['fail=CONTENT_POLICY_VIOLATION', 'poll2=500']. */
+	tags: string[];
 };
 
 export const injectableStatuses = [400, 401, 402, 403, 404, 429, 500, 502] as const;
@@ -52,9 +54,10 @@ export function parseFault(text: string): Fault {
 const tagPattern = /\[mock\s+([^\]]*)\]/gi;
 
 export function parsePromptDirectives(prompt: string): PromptDirectives {
-	const directives: PromptDirectives = { pollAt: new Map(), unsafe: false };
+	const directives: PromptDirectives = { pollAt: new Map(), unsafe: false, tags: [] };
 	for (const match of prompt.matchAll(tagPattern)) {
 		for (const word of match[1].split(/\s+/).filter(Boolean)) {
+			directives.tags.push(word);
 			const [key, rawValue] = word.split('=', 2) as [string, string | undefined];
 			const pollAt = /^poll(\d+)$/.exec(key);
 			if (key === 'submit' && rawValue) {

@@ -1,16 +1,19 @@
-// Real result files for the offline imini: deterministic PNG pictures and small, decodable MP4
-// (H.264) videos, made on demand from a seed, plus the parsers that tests use to check them.
-//
-// Self-contained on purpose: Node built-ins only (node:zlib, node:crypto), erasable TypeScript
-// (runs under Node's type stripping as well as ts-jest), no external encoder.
+// Real result files for the offline imini: PNG pictures and H.264 MP4 videos that show the
+// prompt, model, size and task that made them, drawn on demand from a seed, plus the readers
+// that tests use to check them. Erasable TypeScript (runs under Node's type stripping as well as
+// ts-jest).
 //
 // This file is the public entry; the work is split by job under ./media/:
-//   sizes.ts    resolution tiers and aspect ratios to pixel sizes, size checks
-//   picture.ts  seeded colours shared by the PNG and the video's first frame
-//   png.ts      PNG drawing, encoding and reading
-//   h264.ts     H.264 bitstream (bit writer, NAL units, SPS/PPS, IDR and skip slices)
-//   mp4.ts      MP4 (ISO BMFF) muxing and reading
+//   sizes.ts         resolution tiers and aspect ratios to pixel sizes, size checks
+//   caption.ts       the caption band (text laid out and drawn by Skia, @napi-rs/canvas)
+//   picture.ts       the seeded background under the caption, shared by PNG and video
+//   png.ts           PNG encoding and reading (pngjs)
+//   h264.ts          H.264 bitstream (SPS/PPS, I_PCM pictures, P pictures of skips)
+//   video-frames.ts  the video's frames: the picture, then a progress bar that fills
+//   mp4.ts           MP4 muxing (Mediabunny) and reading
 export type { PixelSize } from './media/sizes.ts';
+export type { Caption } from './media/caption.ts';
 export { imageSize, videoSize } from './media/sizes.ts';
+export { wrapText } from './media/caption.ts';
 export { readPngSize, renderPng } from './media/png.ts';
 export { readMp4Info, renderMp4 } from './media/mp4.ts';

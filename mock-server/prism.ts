@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import * as prismHttp from '@stoplight/prism-http';
 import * as prismHttpServer from '@stoplight/prism-http-server';
 import * as prismCore from '@stoplight/prism-core';
-import { findSpecPath } from './contract.ts';
+import { findSpecPath } from './package-files.ts';
 
 export type Violation = {
 	method: string;

@@ -2,15 +2,13 @@
 // the API (or Prism, which shares the process).
 import { parentPort } from 'node:worker_threads';
 import { renderMp4, renderPng } from './media.ts';
+import type { ResultFile } from './result-files.ts';
 
-type Job = { id: number; kind: 'png' | 'mp4'; width: number; height: number; duration?: number; seed: string };
-
-parentPort?.on('message', (job: Job) => {
-	try {
-		const size = { width: job.width, height: job.height };
-		const bytes = job.kind === 'mp4' ? renderMp4(size, job.duration ?? 5, job.seed) : renderPng(size, job.seed);
-		parentPort?.postMessage({ id: job.id, bytes });
-	} catch (error) {
-		parentPort?.postMessage({ id: job.id, error: (error as Error).message });
-	}
+parentPort?.on('message', (job: ResultFile & { id: number }) => {
+	const size = { width: job.width, height: job.height };
+	const rendering = job.kind === 'mp4' ? renderMp4(size, job.duration, job.seed, job.caption) : Promise.resolve().then(() => renderPng(size, job.seed, job.caption));
+	rendering.then(
+		(bytes) => parentPort?.postMessage({ id: job.id, bytes }),
+		(error: unknown) => parentPort?.postMessage({ id: job.id, error: (error as Error).message }),
+	);
 });

@@ -2,13 +2,14 @@
 // (a 4K PNG takes a few hundred ms), so serving them never holds up the API, nor Prism when it
 // shares the process; rendered as soon as a task is submitted, so they are ready when it
 // succeeds, as imini's would be.
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { findSpecPath } from './contract.ts';
+import type { Caption } from './media.ts';
+import { moduleDir, moduleExtension } from './package-files.ts';
 
 export type ResultFile =
-	| { kind: 'png'; width: number; height: number; seed: string }
-	| { kind: 'mp4'; width: number; height: number; duration: number; seed: string };
+	| { kind: 'png'; width: number; height: number; seed: string; caption: Caption }
+	| { kind: 'mp4'; width: number; height: number; duration: number; seed: string; caption: Caption };
 
 /** Rendered files are kept (oldest dropped first) up to this many bytes, not files: a batch's
  * files are rendered while its tasks run and must still be there when they are downloaded. */
@@ -26,7 +27,7 @@ export function createResultFiles() {
 
 	function render(file: ResultFile): Promise<Buffer> {
 		if (!renderer) {
-			const worker = new Worker(join(dirname(findSpecPath()), '..', 'mock-server', 'render-worker.ts'));
+			const worker = new Worker(join(moduleDir, `render-worker${moduleExtension}`));
 			worker.unref();
 			worker.on('message', (answer: { id: number; bytes?: Uint8Array; error?: string }) => {
 				const pending = renders.get(answer.id);

@@ -14,7 +14,9 @@ import { FaultSyntaxError, parseFault, parsePromptDirectives } from './faults.ts
 import type { Fault, PromptDirectives } from './faults.ts';
 import { imageSize, videoSize } from './media.ts';
 import { createResultFiles } from './result-files.ts';
-import type { ResultFile } from './result-files.ts';
+import { consolePage } from './console.ts';
+import { taskFailure, taskRecord, taskResults, taskStatus } from './tasks.ts';
+import type { Task, TaskRecord } from './tasks.ts';
 
 export type SimulatorOptions = {
 	/** The one key accepted (`Authorization: Bearer <key>`). */
@@ -58,20 +60,6 @@ export const defaultSimulatorOptions: SimulatorOptions = {
 	now: () => Date.now(),
 };
 
-type Task = {
-	id: string;
-	kind: TaskKind;
-	model: string;
-	apiKey: string;
-	createdAt: number;
-	durationMs: number;
-	directives: PromptDirectives;
-	polls: number;
-	/** files[i] is result i; for videos, covers[i] is its cover image. */
-	files: ResultFile[];
-	covers: ResultFile[];
-};
-
 export type SimulatorStats = {
 	submits: number;
 	polls: number;
@@ -94,6 +82,9 @@ export type Simulator = {
 	close(): Promise<void>;
 };
 
+/** How many tasks the console and `GET /mock/tasks` remember. */
+const HISTORY_SIZE = 500;
+
 function newTaskId(): string {
 	// Shape of imini's ids: task_ + 19 digits.
 	const digits = BigInt(`0x${randomBytes(8).toString('hex')}`) % 10n ** 19n;
@@ -111,6 +102,8 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 	const stats: SimulatorStats = { submits: 0, polls: 0, files: 0, inFlightPeak: 0, rateLimited: 0 };
 	const resultFiles = createResultFiles();
 	const submissions: Submission[] = [];
+	/** Every task created, oldest first (the newest HISTORY_SIZE), for the task console. */
+	const history: Task[] = [];
 	let filesBaseUrl = '';
 
 	const inFlight = () => {
@@ -174,12 +167,18 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		}
 	}
 
-	function resultsFor(kind: TaskKind, id: string, params: Record<string, unknown>): Pick<Task, 'files' | 'covers'> {
+	function resultsFor(kind: TaskKind, id: string, model: string, params: Record<string, unknown>): Pick<Task, 'files' | 'covers'> {
+		const prompt = typeof params.prompt === 'string' ? params.prompt : '';
 		if (kind === 'image') {
 			const size = imageSize(String(params.aspect_ratio ?? '1:1'), String(params.resolution ?? '1K'));
 			const count = Number(params.num ?? 1);
 			return {
-				files: Array.from({ length: count }, (_, i) => ({ kind: 'png' as const, ...size, seed: `${id}/${i}` })),
+				files: Array.from({ length: count }, (_, i) => ({
+					kind: 'png' as const,
+					...size,
+					seed: `${id}/${i}`,
+					caption: { prompt, model, taskId: count > 1 ? `${id} · ${i + 1}/${count}` : id },
+				})),
 				covers: [],
 			};
 		}
@@ -187,9 +186,11 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		const aspect = String(params.aspect_ratio ?? '16:9');
 		const size = videoSize(aspect === 'adaptive' ? '16:9' : aspect, String(params.resolution ?? '720P'));
 		const duration = Number(params.duration ?? 5);
+		const caption = { prompt, model, taskId: id, durationSeconds: duration };
 		return {
-			files: [{ kind: 'mp4', ...size, duration, seed: `${id}/0` }],
-			covers: [{ kind: 'png', ...size, seed: `${id}/0` }],
+			files: [{ kind: 'mp4', ...size, duration, seed: `${id}/0`, caption }],
+			// The cover is the video's first frame.
+			covers: [{ kind: 'png', ...size, seed: `${id}/0`, caption }],
 		};
 	}
 
@@ -241,13 +242,16 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 			kind,
 			model,
 			apiKey: key,
+			prompt,
 			createdAt,
 			durationMs: directives.timeMs ?? (kind === 'image' ? options.imageTaskMs : options.videoTaskMs),
 			directives,
 			polls: 0,
-			...resultsFor(kind, id, params),
+			...resultsFor(kind, id, model, params),
 		};
 		tasks.set(id, task);
+		history.push(task);
+		if (history.length > HISTORY_SIZE) history.shift();
 		stats.submits++;
 		// Like imini, have the files ready when the task succeeds: render them while it runs
 		// (unless a flood of submits has already queued more renders than a batch needs).
@@ -284,30 +288,9 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		if (task.directives.slowMs) await delay(task.directives.slowMs);
 		if (await applyFault(task.directives.pollAt.get(task.polls) ?? task.directives.poll, res)) return;
 
-		const elapsed = options.now() - task.createdAt;
-		const settled = elapsed >= task.durationMs;
-		const status = settled
-			? task.directives.fail
-				? 'failed'
-				: 'succeeded'
-			: elapsed < task.durationMs * options.queuedShare
-				? 'queued'
-				: 'processing';
-		const resultsKey = kind === 'image' ? 'images' : 'videos';
-		const results =
-			status === 'succeeded'
-				? task.files.map((file, i) =>
-						file.kind === 'mp4'
-							? {
-									url: `${filesBaseUrl}/files/${task.id}/${i}.mp4`,
-									width: file.width,
-									height: file.height,
-									duration: file.duration,
-									cover_url: `${filesBaseUrl}/files/${task.id}/${i}-cover.png`,
-								}
-							: { url: `${filesBaseUrl}/files/${task.id}/${i}.png`, width: file.width, height: file.height },
-					)
-				: null;
+		const status = taskStatus(task, options.now(), options.queuedShare);
+		const settled = status === 'succeeded' || status === 'failed';
+		const failure = status === 'failed' ? taskFailure(task) : null;
 		const rid = requestId();
 		sendJson(res, 200, {
 			task_id: task.id,
@@ -315,20 +298,18 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 			model: task.model,
 			created_at: new Date(task.createdAt).toISOString(),
 			completed_at: settled ? new Date(task.createdAt + task.durationMs).toISOString() : null,
-			[resultsKey]: results,
-			error:
-				status === 'failed'
-					? {
-							code: task.directives.fail,
-							message:
-								task.directives.fail === 'CONTENT_POLICY_VIOLATION'
-									? 'The generated content was blocked by content safety.'
-									: `Generation failed (${task.directives.fail}).`,
-							request_id: rid,
-						}
-					: null,
+			[kind === 'image' ? 'images' : 'videos']: status === 'succeeded' ? taskResults(task, filesBaseUrl) : null,
+			error: failure ? { ...failure, request_id: rid } : null,
 			request_id: rid,
 		});
+	}
+
+	/** The tasks seen so far, newest first. */
+	function taskRecords(): TaskRecord[] {
+		const now = options.now();
+		return history
+			.map((task) => taskRecord(task, now, options.queuedShare, task.createdAt + task.durationMs + options.taskTtlMs, filesBaseUrl))
+			.reverse();
 	}
 
 	async function serveFile(id: string, name: string, res: ServerResponse): Promise<void> {
@@ -355,6 +336,16 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		const path = url.pathname;
 		const file = /^\/files\/([^/]+)\/([^/]+)$/.exec(path);
 		if (req.method === 'GET' && file) return serveFile(file[1], file[2], res);
+		// The task console and its data: the simulator's own pages, outside imini's API (no key,
+		// not rate limited, never through Prism).
+		if (req.method === 'GET' && path === '/mock/tasks') {
+			return sendJson(res, 200, { tasks: taskRecords(), stats }, { 'cache-control': 'no-store' });
+		}
+		if (req.method === 'GET' && path === '/') {
+			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+			res.end(consolePage);
+			return;
+		}
 
 		const header = req.headers['x-mock-fault'];
 		if (typeof header === 'string' && header) {

@@ -1,9 +1,13 @@
 // H.264 bitstream for the MP4 result files: one Constrained Baseline (CAVLC) stream at 24 fps.
-// The IDR picture is a mosaic: I_PCM macroblocks along the top row and the left column (every
-// fourth macroblock) carry seeded colours, every other macroblock is I_16x16 DC prediction with
-// no residual, so the colours blend across the frame. All later pictures are P slices made of
-// P_Skip only. Frame cropping in the SPS gives any even width and height.
-import { seedBytes, seededPalette } from './picture.ts';
+// The IDR picture carries every macroblock as raw samples (I_PCM); later pictures repeat it
+// (P_Skip) except the macroblocks that change, sent as I_PCM again. Frame cropping in the SPS
+// gives any even width and height.
+//
+// Hand-written because no maintained encoder fits: Node has no WebCodecs (so Mediabunny, which
+// muxes our stream, cannot encode), ffmpeg.wasm does not run in Node, and the wasm encoder
+// packages on npm (h264-mp4-encoder) are unmaintained since 2020. The mock needs no real
+// compression, only a valid stream of an exact size and length that any player decodes, and
+// that takes SPS, PPS and two slice types: the few hundred lines below.
 
 // ---------------------------------------------------------------------------------------------
 // Bit writer and NAL units
@@ -135,8 +139,13 @@ export function pickLevel(mbWidth: number, mbHeight: number): number {
 	return 62;
 }
 
-export const PROFILE_BASELINE = 66;
-export const CONSTRAINT_FLAGS = 0xc0; // constraint_set0 + constraint_set1: Constrained Baseline
+const PROFILE_BASELINE = 66;
+const CONSTRAINT_FLAGS = 0xc0; // constraint_set0 + constraint_set1: Constrained Baseline
+
+/** The RFC 6381 codec string of the stream (`avc1.PPCCLL`), e.g. avc1.42c01f. */
+export function codecString(level: number): string {
+	return `avc1.${[PROFILE_BASELINE, CONSTRAINT_FLAGS, level].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
 
 export function writeSps(width: number, height: number, mbWidth: number, mbHeight: number, level: number): Uint8Array {
 	const w = bitWriter(64);
@@ -212,30 +221,21 @@ export function writePps(): Uint8Array {
 // Slices
 // ---------------------------------------------------------------------------------------------
 
-/** BT.601 limited-range Y'CbCr of an RGB colour, kept inside [16, 235] / [16, 240]. */
-function toYuv(r: number, g: number, b: number): [number, number, number] {
-	const clamp = (v: number, hi: number) => Math.min(hi, Math.max(16, Math.round(v)));
-	return [
-		clamp(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255, 235),
-		clamp(128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255, 240),
-		clamp(128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255, 240),
-	];
+/** Bytes of one I_PCM macroblock: 256 luma, then 64 Cb and 64 Cr samples (4:2:0). */
+export const PCM_MACROBLOCK_BYTES = 384;
+
+function writePcmMacroblock(w: BitWriter, mbType: number, samples: Uint8Array): void {
+	w.ue(mbType);
+	while (!w.aligned()) w.u(1, 0); // pcm_alignment_zero_bit
+	w.bytes(samples);
 }
 
-/** CAVLC coeff_token for TotalCoeff = 0, TrailingOnes = 0, by nC. */
-function writeNoCoefficients(w: BitWriter, nC: number): void {
-	if (nC < 2) w.u(1, 1);
-	else if (nC < 4) w.u(2, 3);
-	else if (nC < 8) w.u(4, 15);
-	else w.u(6, 3);
-}
-
-export function writeIdrSlice(mbWidth: number, mbHeight: number, seed: string): Uint8Array {
-	const bytes = seedBytes(seed, 'imini-mp4');
-	const pal = seededPalette(bytes, 0, 255);
-	const isPcm = (x: number, y: number) => (y === 0 && x % 4 === 0) || (x === 0 && y % 4 === 0);
-	const pcmCount = Math.ceil(mbWidth / 4) + Math.ceil(mbHeight / 4) - 1;
-	const w = bitWriter(mbWidth * mbHeight + pcmCount * 400 + 64);
+/**
+ * The IDR picture: every macroblock I_PCM (raw samples, `pcm` holds PCM_MACROBLOCK_BYTES per
+ * macroblock in raster order), so the first frame is exactly the picture, caption included.
+ */
+export function writeIdrSlice(mbCount: number, pcm: Uint8Array): Uint8Array {
+	const w = bitWriter(mbCount * (PCM_MACROBLOCK_BYTES + 2) + 64);
 	// slice_header()
 	w.ue(0); // first_mb_in_slice
 	w.ue(7); // slice_type: I (all slices of the picture)
@@ -245,41 +245,25 @@ export function writeIdrSlice(mbWidth: number, mbHeight: number, seed: string): 
 	w.u(1, 0); // no_output_of_prior_pics_flag
 	w.u(1, 0); // long_term_reference_flag
 	w.se(0); // slice_qp_delta
-	w.ue(1); // disable_deblocking_filter_idc: off (flat blocks stay exact)
-	// slice_data()
-	const pcm = new Uint8Array(384);
-	for (let y = 0; y < mbHeight; y++) {
-		for (let x = 0; x < mbWidth; x++) {
-			if (isPcm(x, y)) {
-				const t = Math.min(1, 0.55 * (mbWidth > 1 ? x / (mbWidth - 1) : 0) + 0.55 * (mbHeight > 1 ? y / (mbHeight - 1) : 0));
-				const i = Math.round(t * 1023) * 3;
-				const [Y, Cb, Cr] = toYuv(pal[i], pal[i + 1], pal[i + 2]);
-				pcm.fill(Y, 0, 256);
-				pcm.fill(Cb, 256, 320);
-				pcm.fill(Cr, 320, 384);
-				w.ue(25); // mb_type: I_PCM
-				while (!w.aligned()) w.u(1, 0); // pcm_alignment_zero_bit
-				w.bytes(pcm);
-			} else {
-				w.ue(3); // mb_type: I_16x16_2_0_0 (DC prediction, no coded luma AC / chroma)
-				w.ue(0); // intra_chroma_pred_mode: DC
-				w.se(0); // mb_qp_delta
-				// Intra16x16DCLevel: no coefficients. nC from the neighbouring blocks: 16 for an
-				// I_PCM macroblock, 0 for the others (no coded coefficients).
-				const hasA = x > 0;
-				const hasB = y > 0;
-				const nA = hasA && isPcm(x - 1, y) ? 16 : 0;
-				const nB = hasB && isPcm(x, y - 1) ? 16 : 0;
-				writeNoCoefficients(w, hasA && hasB ? (nA + nB + 1) >> 1 : hasA ? nA : hasB ? nB : 0);
-			}
-		}
+	w.ue(1); // disable_deblocking_filter_idc: off (raw samples stay exact)
+	// slice_data(): mb_type I_PCM (25 in an I slice) for every macroblock
+	for (let mb = 0; mb < mbCount; mb++) {
+		writePcmMacroblock(w, 25, pcm.subarray(mb * PCM_MACROBLOCK_BYTES, (mb + 1) * PCM_MACROBLOCK_BYTES));
 	}
 	w.trailing();
 	return nalUnit(3, 5, w.finish());
 }
 
-export function writeSkipSlice(mbCount: number, frameNum: number): Uint8Array {
-	const w = bitWriter(24);
+/**
+ * A P picture that repeats the previous one (P_Skip) except the listed macroblocks, which are
+ * sent as I_PCM: how the moving parts of a frame change without a motion search or residuals.
+ */
+export function writePSlice(
+	mbCount: number,
+	frameNum: number,
+	changed: Array<{ address: number; samples: Uint8Array }>,
+): Uint8Array {
+	const w = bitWriter(changed.length * (PCM_MACROBLOCK_BYTES + 8) + 32);
 	w.ue(0); // first_mb_in_slice
 	w.ue(5); // slice_type: P (all slices of the picture)
 	w.ue(0); // pic_parameter_set_id
@@ -289,7 +273,13 @@ export function writeSkipSlice(mbCount: number, frameNum: number): Uint8Array {
 	w.u(1, 0); // adaptive_ref_pic_marking_mode_flag
 	w.se(0); // slice_qp_delta
 	w.ue(1); // disable_deblocking_filter_idc
-	w.ue(mbCount); // mb_skip_run: the whole picture is P_Skip
+	let next = 0;
+	for (const { address, samples } of [...changed].sort((a, b) => a.address - b.address)) {
+		w.ue(address - next); // mb_skip_run before this macroblock
+		writePcmMacroblock(w, 5 + 25, samples); // I_PCM in a P slice: intra types are offset by 5
+		next = address + 1;
+	}
+	if (next < mbCount) w.ue(mbCount - next); // the rest of the picture is P_Skip
 	w.trailing();
 	return nalUnit(2, 1, w.finish());
 }

@@ -1,154 +1,40 @@
-// MP4 (ISO BMFF) result files: ftyp + moov + mdat (faststart) around one H.264 video track,
-// plus the reader that tests use to check them.
-import { CONSTRAINT_FLAGS, FPS, PROFILE_BASELINE, pickLevel, writeIdrSlice, writePps, writeSkipSlice, writeSps } from './h264.ts';
+// MP4 result files: one H.264 video track muxed by Mediabunny (ftyp + moov + mdat, moov first),
+// plus the reader that tests use to check them (synchronous, for tests that read many files;
+// Mediabunny's own reader is asynchronous).
+import { BufferTarget, EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat, Output } from 'mediabunny';
+import type { Caption } from './picture.ts';
 import { checkSize } from './sizes.ts';
 import type { PixelSize } from './sizes.ts';
+import { videoFrames } from './video-frames.ts';
 
-// ---------------------------------------------------------------------------------------------
-// Writing
-// ---------------------------------------------------------------------------------------------
-
-function box(type: string, ...parts: Uint8Array[]): Buffer {
-	let size = 8;
-	for (const part of parts) size += part.length;
-	const out = Buffer.allocUnsafe(size);
-	out.writeUInt32BE(size, 0);
-	out.write(type, 4, 'latin1');
-	let o = 8;
-	for (const part of parts) {
-		out.set(part, o);
-		o += part.length;
-	}
-	return out;
-}
-
-function fullBox(type: string, version: number, flags: number, ...parts: Uint8Array[]): Buffer {
-	const head = Buffer.alloc(4);
-	head.writeUInt32BE(((version << 24) | flags) >>> 0, 0);
-	return box(type, head, ...parts);
-}
-
-function u32s(...values: number[]): Buffer {
-	const out = Buffer.alloc(4 * values.length);
-	values.forEach((v, i) => out.writeUInt32BE(v >>> 0, 4 * i));
-	return out;
-}
-
-const UNITY_MATRIX = u32s(0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000);
+const START_CODE = Buffer.from([0, 0, 0, 1]);
 
 /**
- * A small MP4 holding an H.264 stream of exactly size.width x size.height (both even) lasting
- * durationSeconds (24 fps; the last frame absorbs a fractional remainder).
+ * A real MP4 (H.264, 24 fps) of exactly size.width x size.height (both even) lasting
+ * durationSeconds, muxed by Mediabunny: the picture with its caption, and a progress bar that
+ * fills over the video's length.
  */
-export function renderMp4(size: PixelSize, durationSeconds: number, seed: string): Buffer {
+export async function renderMp4(size: PixelSize, durationSeconds: number, seed: string, caption: Caption): Promise<Buffer> {
 	checkSize(size, 'renderMp4', true);
 	if (!(durationSeconds > 0) || !Number.isFinite(durationSeconds) || durationSeconds > 24 * 3600) {
 		throw new RangeError(`renderMp4: invalid duration ${durationSeconds} s.`);
 	}
-	const { width, height } = size;
-	const mbWidth = Math.ceil(width / 16);
-	const mbHeight = Math.ceil(height / 16);
-	const level = pickLevel(mbWidth, mbHeight);
-
-	// Timing: media timescale FPS * 1000, one frame = 1000 ticks, the last one may be shorter.
-	const timescale = FPS * 1000;
-	const totalTicks = Math.max(1, Math.round(durationSeconds * timescale));
-	const frames = Math.ceil(totalTicks / 1000);
-	const lastDelta = totalTicks - (frames - 1) * 1000;
-	const movieDuration = Math.max(1, Math.round((totalTicks / timescale) * 1000));
-
-	// Samples: 4-byte length-prefixed NAL units.
-	const sps = writeSps(width, height, mbWidth, mbHeight, level);
-	const pps = writePps();
-	const samples: Uint8Array[] = [writeIdrSlice(mbWidth, mbHeight, seed)];
-	for (let i = 1; i < frames; i++) samples.push(writeSkipSlice(mbWidth * mbHeight, i));
-	const sampleSizes = samples.map((s) => s.length + 4);
-	const mdatSize = 8 + sampleSizes.reduce((a, b) => a + b, 0);
-
-	const ftyp = box('ftyp', Buffer.from('isom', 'latin1'), u32s(0x200), Buffer.from('isomiso2avc1mp41', 'latin1'));
-
-	const avcC = box(
-		'avcC',
-		Buffer.from([1, PROFILE_BASELINE, CONSTRAINT_FLAGS, level, 0xff, 0xe1, sps.length >> 8, sps.length & 255]),
-		sps,
-		Buffer.from([1, pps.length >> 8, pps.length & 255]),
-		pps,
-	);
-	const visual = Buffer.alloc(78);
-	visual.writeUInt16BE(1, 6); // data_reference_index
-	visual.writeUInt16BE(width, 24);
-	visual.writeUInt16BE(height, 26);
-	visual.writeUInt32BE(0x00480000, 28); // 72 dpi
-	visual.writeUInt32BE(0x00480000, 32);
-	visual.writeUInt16BE(1, 40); // frame_count
-	const name = 'imini mock H.264';
-	visual[42] = name.length;
-	visual.write(name, 43, 'latin1');
-	visual.writeUInt16BE(0x0018, 74); // depth
-	visual.writeInt16BE(-1, 76);
-	const stsd = fullBox('stsd', 0, 0, u32s(1), box('avc1', visual, avcC));
-
-	const sttsEntries = lastDelta === 1000 ? [frames, 1000] : frames > 1 ? [frames - 1, 1000, 1, lastDelta] : [1, lastDelta];
-	const stts = fullBox('stts', 0, 0, u32s(sttsEntries.length / 2, ...sttsEntries));
-	const stss = fullBox('stss', 0, 0, u32s(1, 1));
-	const stsc = fullBox('stsc', 0, 0, u32s(1, 1, frames, 1));
-	const stszBody = Buffer.allocUnsafe(8 + 4 * frames);
-	stszBody.writeUInt32BE(0, 0);
-	stszBody.writeUInt32BE(frames, 4);
-	sampleSizes.forEach((s, i) => stszBody.writeUInt32BE(s, 8 + 4 * i));
-	const stsz = fullBox('stsz', 0, 0, stszBody);
-
-	const buildMoov = (chunkOffset: number) => {
-		const stco = fullBox('stco', 0, 0, u32s(1, chunkOffset));
-		const stbl = box('stbl', stsd, stts, stss, stsc, stsz, stco);
-		const vmhd = fullBox('vmhd', 0, 1, Buffer.alloc(8));
-		const dinf = box('dinf', fullBox('dref', 0, 0, u32s(1), fullBox('url ', 0, 1)));
-		const minf = box('minf', vmhd, dinf, stbl);
-		const mdhdBody = Buffer.alloc(20);
-		mdhdBody.writeUInt32BE(timescale, 8);
-		mdhdBody.writeUInt32BE(totalTicks, 12);
-		mdhdBody.writeUInt16BE(0x55c4, 16); // language 'und'
-		const mdhd = fullBox('mdhd', 0, 0, mdhdBody);
-		const hdlr = fullBox('hdlr', 0, 0, u32s(0), Buffer.from('vide', 'latin1'), u32s(0, 0, 0), Buffer.from('VideoHandler\0', 'latin1'));
-		const mdia = box('mdia', mdhd, hdlr, minf);
-		const tkhd = fullBox(
-			'tkhd',
-			0,
-			3, // enabled, in movie
-			u32s(0, 0, 1, 0, movieDuration, 0, 0, 0, 0),
-			UNITY_MATRIX,
-			u32s(width * 65536, height * 65536),
-		);
-		const trak = box('trak', tkhd, mdia);
-		const mvhd = fullBox(
-			'mvhd',
-			0,
-			0,
-			u32s(0, 0, 1000, movieDuration, 0x00010000),
-			Buffer.from([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), // volume 1.0, reserved
-			UNITY_MATRIX,
-			u32s(0, 0, 0, 0, 0, 0, 2), // pre_defined, next_track_ID
-		);
-		return box('moov', mvhd, trak);
-	};
-	const moovSize = buildMoov(0).length;
-	const moov = buildMoov(ftyp.length + moovSize + 8);
-
-	const out = Buffer.allocUnsafe(ftyp.length + moov.length + mdatSize);
-	let o = 0;
-	out.set(ftyp, o);
-	o += ftyp.length;
-	out.set(moov, o);
-	o += moov.length;
-	out.writeUInt32BE(mdatSize, o);
-	out.write('mdat', o + 4, 'latin1');
-	o += 8;
-	for (const sample of samples) {
-		out.writeUInt32BE(sample.length, o);
-		out.set(sample, o + 4);
-		o += 4 + sample.length;
+	const target = new BufferTarget();
+	const output = new Output({ format: new Mp4OutputFormat({ fastStart: 'in-memory' }), target });
+	const track = new EncodedVideoPacketSource('avc');
+	output.addVideoTrack(track);
+	await output.start();
+	const { codec, frames } = videoFrames(size, durationSeconds, seed, caption);
+	for (const frame of frames) {
+		// Annex B (start codes): Mediabunny reads the SPS and PPS off the key frame and writes the
+		// decoder configuration (avcC) from them.
+		const data = Buffer.concat(frame.nalUnits.flatMap((nal) => [START_CODE, nal]));
+		const packet = new EncodedPacket(data, frame.key ? 'key' : 'delta', frame.timestamp, frame.duration);
+		await track.add(packet, frame.key ? { decoderConfig: { codec, codedWidth: size.width, codedHeight: size.height } } : undefined);
 	}
-	return out;
+	await output.finalize();
+	if (!target.buffer) throw new Error('renderMp4: the muxer produced no file.');
+	return Buffer.from(target.buffer);
 }
 
 // ---------------------------------------------------------------------------------------------

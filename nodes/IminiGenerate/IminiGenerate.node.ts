@@ -32,14 +32,16 @@ export class IminiGenerate implements INodeType {
 		return await runItems(this, maxInFlight, async (itemIndex, run) => {
 			// Validation happens before anything is sent: a refused input costs no credits.
 			const { kind, model, body } = await buildRequest(this, itemIndex);
-			const submittedAt = Date.now();
 			let submitted;
 			try {
 				submitted = (await run.client.submit(kind, body)).value;
 			} catch (error) {
 				throw toNodeError(this.getNode(), error, { call: 'submit', kind }, itemIndex);
 			}
-			run.ledger.record(itemIndex, kind, submitted.task_id, 'queued');
+			// The deadline counts from here: time spent waiting for the rate quota before the
+			// submit is not the task's (it did not exist yet).
+			const submittedAt = Date.now();
+			run.ledger.created(itemIndex, kind, model, submitted.task_id);
 			if (!this.getNodeParameter('waitForCompletion', itemIndex, true)) {
 				return [{ json: submittedJson(kind, submitted, model), pairedItem: { item: itemIndex } }];
 			}

@@ -16,7 +16,7 @@ import { checkVideoReferences } from '../shared/reference-rules';
 
 export type GenerateRequest = { kind: TaskKind; model: string; body: IDataObject };
 
-/** imini caps a request body at 64 MB (reference images travel inside it as data URLs). */
+/** imini caps a request body at 64 MB of UTF-8 (reference images travel inside it as data URLs). */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 const fieldLabels: Record<string, string> = {
@@ -170,7 +170,7 @@ export async function buildRequest(ctx: IExecuteFunctions, itemIndex: number): P
 			description: 'Nothing was sent to imini and no credits were used. Fix the parameter and run again.',
 		});
 	}
-	if (JSON.stringify(body).length > MAX_BODY_BYTES) {
+	if (Buffer.byteLength(JSON.stringify(body)) > MAX_BODY_BYTES) {
 		throw new NodeOperationError(ctx.getNode(), 'The request is larger than imini\'s 64 MB limit', {
 			itemIndex,
 			description: 'Reference images from binary data are sent inline. Use smaller images, fewer of them, or public URLs.',

@@ -192,7 +192,12 @@ const mediaUrl = z
 	.string()
 	.regex(/^(https?:\/\/|data:[A-Za-z0-9.+-]+\/[A-Za-z0-9.+-]+;base64,)/, 'must be a public http(s) URL or a data: URL');
 const publicUrl = z.string().regex(/^https?:\/\//, 'must be a public http(s) URL (videos and audio cannot be uploaded from n8n binary data)');
-const prompt = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+// imini's contract counts characters as JSON Schema's maxLength does: Unicode code points. zod's
+// .max() counts UTF-16 units, so an emoji would use up two. (length <= max settles most prompts
+// without counting, since a string never has more code points than UTF-16 units.)
+const text = (max: number) =>
+	z.string().refine((value) => value.length <= max || [...value].length <= max, `must be at most ${max} characters`);
+const prompt = (max: number) => text(max).min(1, 'must not be empty');
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values);
 
 const imageReference = z.strictObject({ url: mediaUrl, reference_type: z.enum(['asset', 'style']).optional() });
@@ -288,7 +293,7 @@ export const videoRequestSchemas = {
 	}),
 	'kling/kling-v3-motion-control': z.strictObject({
 		model: z.literal('kling/kling-v3-motion-control'),
-		prompt: z.string().max(vid['kling/kling-v3-motion-control'].promptMax).optional(),
+		prompt: text(vid['kling/kling-v3-motion-control'].promptMax).optional(),
 		resolution: oneOf(vid['kling/kling-v3-motion-control'].resolutions).optional(),
 		generate_audio: z.boolean().optional(),
 		reference_images: z.array(videoImageReference).length(1, 'needs exactly one reference image (the character)'),

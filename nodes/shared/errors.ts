@@ -32,6 +32,26 @@ export class IminiNetworkError extends Error {
 	}
 }
 
+/** A call that waited for the quota and ran out of time. `lastError` is imini's last 429, if any. */
+export class QuotaExhaustedError extends Error {
+	readonly reason: 'deadline' | 'stall';
+	readonly refusals: number;
+	readonly waitedMs: number;
+	readonly lastError: IminiHttpError | undefined;
+	constructor(reason: 'deadline' | 'stall', refusals: number, waitedMs: number, lastError: IminiHttpError | undefined) {
+		super(
+			reason === 'deadline'
+				? `imini's rate limit left no room for this call before its deadline (${refusals} refusals)`
+				: `imini's rate limit refused every call for ${Math.round(waitedMs / 1000)} s`,
+		);
+		this.name = 'QuotaExhaustedError';
+		this.reason = reason;
+		this.refusals = refusals;
+		this.waitedMs = waitedMs;
+		this.lastError = lastError;
+	}
+}
+
 export type CallSite =
 	| { call: 'submit'; kind: TaskKind }
 	| { call: 'poll'; kind: TaskKind; taskId: string }
@@ -66,7 +86,7 @@ function messageFor(error: IminiHttpError, site: CallSite): string {
 				? `The result file of task ${site.taskId} is gone (404): imini only keeps results for a limited time.`
 				: `imini does not know task ${site.call === 'poll' ? site.taskId : ''} (404): the ID is wrong, belongs to another API key or to the other kind (image/video), or the task has expired.`;
 		case 429:
-			return `imini's rate limit is still exceeded${task}${retried} (429). Lower "Max Tasks In Flight" or run the workflow again in a minute.`;
+			return `imini's rate limit is exceeded${task}${retried} (429). Run the workflow again in a minute, or lower "Max Tasks In Flight".`;
 		case 500:
 			return site.call === 'submit'
 				? 'imini had an internal error while creating the task (500). The task may or may not exist, so it was not resubmitted (a retry could be charged twice). Check your imini task history before running again.'
@@ -75,6 +95,18 @@ function messageFor(error: IminiHttpError, site: CallSite): string {
 			return `imini's upstream model service is unavailable${task}${retried} (502). Try again later or pick another model.`;
 		default:
 			return `imini answered HTTP ${error.status}${task}${said}`;
+	}
+}
+
+function quotaMessage(error: QuotaExhaustedError, site: CallSite): string {
+	const waited = error.waitedMs >= 90_000 ? `${Math.round(error.waitedMs / 60_000)} minutes` : `${Math.round(error.waitedMs / 1000)} s`;
+	switch (site.call) {
+		case 'submit':
+			return `imini's rate limit refused every request for ${waited} (429), so no task was created for this item and nothing was charged. Run it again later, or ask imini for a higher quota.`;
+		case 'poll':
+			return `imini's rate limit refused every status check of task ${site.taskId} for ${waited} (429). The task keeps running on imini: check it later with Imini Get Task.`;
+		case 'download':
+			return `imini's rate limit refused every download of task ${site.taskId}'s result for ${waited} (429). Fetch it again later with Imini Get Task.`;
 	}
 }
 
@@ -95,6 +127,14 @@ export function toNodeError(node: INode, error: unknown, site: CallSite, itemInd
 			message: messageFor(error, site),
 			description: describe(error, site),
 			httpCode: String(error.status),
+			itemIndex,
+		});
+	}
+	if (error instanceof QuotaExhaustedError) {
+		return new NodeApiError(node, { ...error.lastError?.body, status: 429 } as JsonObject, {
+			message: quotaMessage(error, site),
+			description: `HTTP 429, code ${error.lastError?.body.code ?? 'RATE_LIMITED'}, refused ${error.refusals} times${site.call === 'submit' ? '' : `, task_id ${site.taskId}`}`,
+			httpCode: '429',
 			itemIndex,
 		});
 	}
@@ -126,20 +166,26 @@ export function taskFailedError(node: INode, task: TaskSnapshot, itemIndex?: num
 	);
 }
 
-/** The deadline passed while the task was still queued or processing. */
+/** The deadline passed while the task was still queued or processing (as last seen). */
 export class TaskTimeoutError<Task extends TaskSnapshot = TaskSnapshot> extends Error {
 	readonly kind: TaskKind;
-	/** The task as last seen (queued or processing). */
+	/** The task as last seen (queued or processing); a bare id and `queued` if no check got through. */
 	readonly lastTask: Task;
 	readonly waitedMs: number;
-	constructor(kind: TaskKind, lastTask: Task, waitedMs: number) {
+	/** 'rate limit': the last check could not be made because imini's rate limit refused it. */
+	readonly reason: 'deadline' | 'rate limit';
+	constructor(kind: TaskKind, lastTask: Task, waitedMs: number, reason: 'deadline' | 'rate limit' = 'deadline') {
+		const seconds = waitedMs < 10_000 ? (waitedMs / 1000).toFixed(1) : String(Math.round(waitedMs / 1000));
 		super(
-			`Task ${lastTask.task_id} is still ${lastTask.status} after ${waitedMs < 10_000 ? (waitedMs / 1000).toFixed(1) : Math.round(waitedMs / 1000)} s. Use Imini Wait with this task ID to keep waiting, or raise the timeout.`,
+			reason === 'rate limit'
+				? `Task ${lastTask.task_id} was last seen ${lastTask.status} and imini's rate limit allowed no further status check within its ${seconds} s. It keeps running on imini: use Imini Wait with this task ID to keep waiting, or raise the timeout.`
+				: `Task ${lastTask.task_id} is still ${lastTask.status} after ${seconds} s. Use Imini Wait with this task ID to keep waiting, or raise the timeout.`,
 		);
 		this.name = 'TaskTimeoutError';
 		this.kind = kind;
 		this.lastTask = lastTask;
 		this.waitedMs = waitedMs;
+		this.reason = reason;
 	}
 }
 

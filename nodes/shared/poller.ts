@@ -4,7 +4,7 @@
 // 50 tasks cost one timer, not 50, and each is noticed on its own schedule.
 import { sleep as n8nSleep } from 'n8n-workflow';
 import type { TaskKind } from './catalog';
-import { TaskTimeoutError } from './errors';
+import { QuotaExhaustedError, TaskTimeoutError } from './errors';
 import type { IminiTask } from './transport';
 
 export type PollSchedule = {
@@ -48,7 +48,8 @@ export const realClock: PollerClock = {
 };
 
 export type PollerOptions = {
-	fetchTask: (kind: TaskKind, taskId: string) => Promise<IminiTask>;
+	/** One status check; `deadlineAt` is the task's deadline (a wait for the quota ends there). */
+	fetchTask: (kind: TaskKind, taskId: string, deadlineAt: number) => Promise<IminiTask>;
 	schedule: PollSchedule;
 	/** n8n's execution cancel signal: aborting it stops every wait at once. */
 	signal?: AbortSignal;
@@ -65,6 +66,8 @@ type Watch = {
 	deadlineAt: number;
 	checks: number;
 	nextAt: number;
+	/** The last status seen; none until a check got through. */
+	lastTask?: IminiTask;
 	resolve: (task: IminiTask) => void;
 	reject: (error: unknown) => void;
 };
@@ -153,13 +156,20 @@ export class TaskPoller {
 	private async check(watch: Watch): Promise<void> {
 		let task: IminiTask;
 		try {
-			task = await this.options.fetchTask(watch.kind, watch.taskId);
+			task = await this.options.fetchTask(watch.kind, watch.taskId, watch.deadlineAt);
 		} catch (error) {
 			this.watches.delete(watch);
-			watch.reject(this.options.signal?.aborted ? this.options.signal.reason : error);
+			if (this.options.signal?.aborted) watch.reject(this.options.signal.reason);
+			else if (error instanceof QuotaExhaustedError && error.reason === 'deadline') {
+				// The rate limit left no room for a check before the deadline: as unconfirmed as a
+				// task still running, and reported the same way, with its id.
+				const lastSeen = watch.lastTask ?? { task_id: watch.taskId, status: 'queued' };
+				watch.reject(new TaskTimeoutError(watch.kind, lastSeen, this.clock.now() - watch.startedAt, 'rate limit'));
+			} else watch.reject(error);
 			return;
 		}
 		watch.checks++;
+		watch.lastTask = task;
 		this.options.onCheck?.(task);
 		const now = this.clock.now();
 		if (isSettled(task)) {

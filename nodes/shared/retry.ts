@@ -1,12 +1,15 @@
-// When to retry an imini call, and how long to wait first (imini's advice: retry 429, 500 and
-// 502 two or three times with random jitter, at least 5 s after a 429; never 400/401/402/403/404).
+// When to retry an imini call that failed, and how long to wait first (imini's advice: retry
+// 500 and 502 two or three times with random jitter; never 400/401/402/403/404).
+//
+// 429 is not here: a call refused by the rate limiter made nothing happen, so the quota
+// scheduler (quota.ts) keeps it in line until the quota lets it through, without counting a
+// retry; a row never fails on a 429 while its deadline allows waiting.
 //
 // Submitting is not idempotent: imini has no idempotency key, so a retried submit whose first
 // attempt did create a task would be charged twice. A submit is therefore retried only when the
-// answer proves no task was made: 429 (refused by the rate limiter) and 502 (the model service
-// was unreachable; imini calls this "usually safe to retry"). A 500, a timeout or a dropped
-// connection after a submit is reported, not retried. Polls and downloads are reads: they are
-// retried on 429, 500, 502 and network errors.
+// answer proves no task was made: 502 (the model service was unreachable; imini calls this
+// "usually safe to retry"). A 500, a timeout or a dropped connection after a submit is
+// reported, not retried. Polls and downloads are reads: retried on 500, 502 and network errors.
 import { IminiHttpError, IminiNetworkError } from './errors';
 
 export type CallKind = 'submit' | 'read';
@@ -15,20 +18,18 @@ export const MAX_RETRIES = 3;
 
 export function isRetryable(error: unknown, call: CallKind): boolean {
 	if (error instanceof IminiHttpError) {
-		return call === 'submit' ? error.status === 429 || error.status === 502 : [429, 500, 502].includes(error.status);
+		return call === 'submit' ? error.status === 502 : [500, 502].includes(error.status);
 	}
 	return error instanceof IminiNetworkError && call === 'read';
 }
 
 /**
  * Milliseconds to wait before retry number `retry` (1-based). `random` is in [0, 1).
- * After a 429: the server's Retry-After, but never less than imini's 5 s, plus up to 2.5 s of
- * jitter so that many tasks do not come back at once. Otherwise a Retry-After wins; 502 starts
- * fast (0.25–0.5 s) and 500 or network errors back off from 1–2 s, doubling.
+ * A Retry-After wins; 502 starts fast (0.25–0.5 s) and 500 or network errors back off from
+ * 1–2 s, doubling.
  */
 export function retryDelayMs(error: unknown, retry: number, random: () => number): number {
 	if (error instanceof IminiHttpError) {
-		if (error.status === 429) return Math.max(error.retryAfterMs ?? 0, 5_000) + Math.floor(random() * 2_500);
 		if (error.retryAfterMs !== undefined) return error.retryAfterMs + Math.floor(random() * 250);
 		if (error.status === 502) return Math.floor(250 * 2 ** (retry - 1) * (1 + random()));
 	}

@@ -16,6 +16,21 @@ type LedgerEntry = { taskId: string; kind: TaskKind; itemIndex: number; status: 
 /** Every task this run created or watched, with its last known status. */
 export class TaskLedger {
 	private readonly entries = new Map<string, LedgerEntry>();
+	private readonly log: (message: string) => void;
+
+	constructor(log: (message: string) => void = () => undefined) {
+		this.log = log;
+	}
+
+	/**
+	 * A task imini just created (and charged). It goes to n8n's log at once, so that even if the
+	 * process dies before the run ends (a worker killed in queue mode), the id can be found and
+	 * the result fetched with Imini Get Task.
+	 */
+	created(itemIndex: number, kind: TaskKind, model: string, taskId: string): void {
+		this.record(itemIndex, kind, taskId, 'queued');
+		this.log(`imini task ${taskId} created (item ${itemIndex}, ${kind}, ${model})`);
+	}
 
 	record(itemIndex: number, kind: TaskKind, taskId: string, status: string): void {
 		this.entries.set(taskId, { taskId, kind, itemIndex, status });
@@ -60,7 +75,9 @@ export async function runItems(ctx: IExecuteFunctions, maxInFlight: number, perI
 	const count = ctx.getInputData().length;
 	const credentials = await ctx.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE);
 	const client = createIminiClient(ctx, credentials.baseUrl || PRODUCTION_BASE_URL);
-	const ledger = new TaskLedger();
+	const node = ctx.getNode().name;
+	const executionId = ctx.getExecutionId();
+	const ledger = new TaskLedger((message) => ctx.logger.info(`${message} in execution ${executionId}, node "${node}"`, { executionId, node }));
 
 	// One signal for this run: the Stop button, or the first failure when Continue On Fail is off
 	// (no further tasks are submitted, so no further credits are spent).
@@ -70,7 +87,7 @@ export async function runItems(ctx: IExecuteFunctions, maxInFlight: number, perI
 	cancel?.addEventListener('abort', onCancel, { once: true });
 
 	const poller = new TaskPoller({
-		fetchTask: async (kind, taskId) => (await client.getTask(kind, taskId)).value,
+		fetchTask: async (kind, taskId, deadlineAt) => (await client.getTask(kind, taskId, deadlineAt)).value,
 		schedule: readSchedule(ctx),
 		signal: run.signal,
 		onCheck: (task) => ledger.update(task.task_id, task.status),

@@ -1,11 +1,14 @@
 // All HTTP to imini: authenticated through n8n's credential system (the key is added by n8n,
-// never by this code), with the retry policy of retry.ts, and cancellable by the Stop button.
+// never by this code), paced by one quota scheduler per host for the whole node run (quota.ts),
+// with the retry policy of retry.ts, and cancellable by the Stop button.
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 import type { components } from './generated/imini-api';
 import type { TaskKind } from './catalog';
 import { IminiHttpError, IminiNetworkError } from './errors';
 import type { IminiErrorBody } from './errors';
+import { QuotaScheduler } from './quota';
+import type { QuotaLane, QuotaStats } from './quota';
 import { parseRetryAfter, withRetries } from './retry';
 import type { CallKind, RetryEnvironment } from './retry';
 
@@ -31,8 +34,11 @@ export type DownloadedFile = { stream: FileStream; mimeType: string | undefined;
 /** What the nodes need from imini; the poller and the batch runner only see this. */
 export interface IminiClient {
 	submit(kind: TaskKind, body: object): Promise<Attempted<TaskSubmitted>>;
-	getTask(kind: TaskKind, taskId: string): Promise<Attempted<IminiTask>>;
+	/** A status check; `deadlineAt` (epoch ms) bounds the wait for the quota. */
+	getTask(kind: TaskKind, taskId: string, deadlineAt?: number): Promise<Attempted<IminiTask>>;
 	download(url: string): Promise<Attempted<DownloadedFile>>;
+	/** How the run's API calls fared against the quota. */
+	quotaStats(): QuotaStats;
 }
 
 const paths = {
@@ -64,6 +70,20 @@ export function createIminiClient(ctx: IExecuteFunctions, baseUrl: string): Imin
 		random: Math.random,
 	};
 	const root = baseUrl.replace(/\/+$/, '');
+	// One pace per host: imini's quota counts API calls; result files come from its CDN, which is
+	// paced on its own should it ever answer 429.
+	const schedulers = new Map<string, QuotaScheduler>();
+	const schedulerFor = (url: string): QuotaScheduler => {
+		const origin = new URL(url).origin;
+		let scheduler = schedulers.get(origin);
+		if (!scheduler) {
+			scheduler = new QuotaScheduler({ clock: { now: Date.now, sleep: async (ms, abort) => await sleep(ms, abort) }, random: Math.random, signal });
+			schedulers.set(origin, scheduler);
+		}
+		return scheduler;
+	};
+	const paced = async <T>(lane: QuotaLane, url: string, deadlineAt: number | undefined, attempt: () => Promise<T>): Promise<T> =>
+		await schedulerFor(url).run(lane, attempt, deadlineAt);
 
 	/** One HTTP exchange, any status; throws only when there is no answer at all. */
 	async function send(options: IHttpRequestOptions, authenticated: boolean): Promise<IN8nHttpFullResponse> {
@@ -80,8 +100,9 @@ export function createIminiClient(ctx: IExecuteFunctions, baseUrl: string): Imin
 		}
 	}
 
-	async function call<T>(kind: CallKind, options: IHttpRequestOptions): Promise<Attempted<T>> {
-		return await withRetries(kind, env, async () => {
+	async function call<T>(kind: CallKind, options: IHttpRequestOptions & { url: string }, deadlineAt?: number): Promise<Attempted<T>> {
+		const lane: QuotaLane = kind === 'submit' ? 'submit' : 'delivery';
+		return await withRetries(kind, env, async () => await paced(lane, options.url, deadlineAt, async () => {
 			const response = await send({ ...options, json: true }, true);
 			if (response.statusCode >= 200 && response.statusCode < 300) {
 				if (typeof response.body !== 'object' || response.body === null) {
@@ -94,18 +115,18 @@ export function createIminiClient(ctx: IExecuteFunctions, baseUrl: string): Imin
 				errorBody(response.body, response.statusCode),
 				parseRetryAfter(header(response, 'retry-after'), Date.now()),
 			);
-		});
+		}));
 	}
 
 	return {
 		submit: async (kind, body) =>
 			await call<TaskSubmitted>('submit', { method: 'POST', url: root + paths[kind].submit, body: body as IHttpRequestOptions['body'], timeout: SUBMIT_TIMEOUT_MS }),
-		getTask: async (kind, taskId) =>
-			await call<IminiTask>('read', { method: 'GET', url: root + paths[kind].task + encodeURIComponent(taskId), timeout: READ_TIMEOUT_MS }),
+		getTask: async (kind, taskId, deadlineAt) =>
+			await call<IminiTask>('read', { method: 'GET', url: root + paths[kind].task + encodeURIComponent(taskId), timeout: READ_TIMEOUT_MS }, deadlineAt),
 		// Result files live on imini's CDN: fetched without credentials (the key must not leave for
 		// another host) and streamed, so a 4K image never has to sit in memory whole.
 		download: async (url) =>
-			await withRetries('read', env, async () => {
+			await withRetries('read', env, async () => await paced('delivery', url, undefined, async () => {
 				const response = await send({ method: 'GET', url, encoding: 'stream', timeout: DOWNLOAD_TIMEOUT_MS }, false);
 				const stream = response.body as FileStream;
 				if (response.statusCode < 200 || response.statusCode >= 300) {
@@ -118,6 +139,7 @@ export function createIminiClient(ctx: IExecuteFunctions, baseUrl: string): Imin
 					mimeType: header(response, 'content-type')?.split(';')[0].trim(),
 					contentLength: Number.isFinite(length) ? length : undefined,
 				};
-			}),
+			})),
+		quotaStats: () => schedulers.get(new URL(root).origin)?.stats ?? { sent: 0, accepted: 0, rateLimited: 0, paceMs: 0 },
 	};
 }

@@ -12,6 +12,9 @@ export const { values: flags } = parseArgs({
 		'poll-tasks': { type: 'string' },
 		requests: { type: 'string' },
 		connections: { type: 'string' },
+		'quota-rows': { type: 'string' },
+		'quota-requests': { type: 'string' },
+		'quota-window': { type: 'string' },
 		'queue-calls': { type: 'string' },
 		only: { type: 'string' },
 		help: { type: 'boolean', short: 'h', default: false },
@@ -29,8 +32,11 @@ if (flags.help) {
   --poll-tasks <n>     simulated tasks per polling case (default 400, quick 100)
   --requests <n>       requests per capacity run (default 3000, quick 1000)
   --connections <n>    load-generator connections (default 8 = the poller's check concurrency)
+  --quota-rows <n>     rows through the rate quota (default 50, quick 20)
+  --quota-requests <n> the quota's calls per window (default 40, quick 30)
+  --quota-window <s>   the quota's sliding window (default 20, quick 10)
   --queue-calls <n>    webhook calls of 5 prompts in the queue-mode burst (default 20, quick 10)
-  --only <list>        comma-separated subset of: batch,polling,memory,capacity,queue
+  --only <list>        comma-separated subset of: batch,polling,quota,memory,capacity,queue
 
 BENCH_DUMP=<file> saves the batch's raw request traces as JSON.`);
 	process.exit(0);
@@ -54,10 +60,13 @@ export const settings = {
 	pollTasks: intFlag(flags['poll-tasks'], 400, 100),
 	requests: intFlag(flags.requests, 3000, 1000),
 	connections: intFlag(flags.connections, 8, 8),
+	quotaRows: intFlag(flags['quota-rows'], 50, 20),
+	quotaRequests: intFlag(flags['quota-requests'], 40, 30),
+	quotaWindowSeconds: intFlag(flags['quota-window'], 20, 10),
 	queueCalls: intFlag(flags['queue-calls'], 20, 10),
 };
 
 export type Settings = typeof settings;
 
 /** The figures to measure (--only), all by default. */
-export const only = new Set((flags.only ?? 'batch,polling,memory,capacity,queue').split(',').map((s) => s.trim()));
+export const only = new Set((flags.only ?? 'batch,polling,quota,memory,capacity,queue').split(',').map((s) => s.trim()));

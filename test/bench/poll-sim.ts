@@ -10,9 +10,10 @@
 //
 // Compiled to CommonJS by test/bench/tsconfig.json; run by processes.ts (runChild) with child_process.fork.
 import { scheduleWithin, TaskPoller, vendorSchedule } from '../../nodes/shared/poller';
-import type { PollerClock, PollSchedule } from '../../nodes/shared/poller';
+import type { PollSchedule } from '../../nodes/shared/poller';
 import type { TaskKind } from '../../nodes/shared/catalog';
 import type { IminiTask } from '../../nodes/shared/transport';
+import { VirtualClock } from '../harness/virtual-clock';
 
 export type PollCase = { kind: TaskKind; seconds: number };
 /** A schedule to compare: fixed, or the node's own (`vendorSchedule`, optionally capped as the node's options do). */
@@ -28,56 +29,6 @@ export type PollResult = {
 	meanPolls: number;
 	maxPolls: number;
 };
-
-type Timer = { at: number; seq: number; resolve: () => void };
-
-/** A discrete-event clock: timers fire in order of virtual time; nothing waits for real. */
-export class VirtualClock implements PollerClock {
-	private time = 0;
-	private seq = 0;
-	private timers: Timer[] = [];
-
-	now = (): number => this.time;
-
-	sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-		new Promise<void>((resolve, reject) => {
-			if (signal?.aborted) {
-				reject(signal.reason);
-				return;
-			}
-			const timer: Timer = { at: this.time + Math.max(0, ms), seq: this.seq++, resolve };
-			// Keep timers sorted by (at, seq): binary search for the insertion point.
-			let lo = 0;
-			let hi = this.timers.length;
-			while (lo < hi) {
-				const mid = (lo + hi) >> 1;
-				const other = this.timers[mid];
-				if (other.at < timer.at || (other.at === timer.at && other.seq < timer.seq)) lo = mid + 1;
-				else hi = mid;
-			}
-			this.timers.splice(lo, 0, timer);
-			signal?.addEventListener(
-				'abort',
-				() => {
-					const index = this.timers.indexOf(timer);
-					if (index >= 0) this.timers.splice(index, 1);
-					reject(signal.reason);
-				},
-				{ once: true },
-			);
-		});
-
-	/** Fires timers in order until none is left; between two, every pending callback runs. */
-	async run(): Promise<void> {
-		for (;;) {
-			await new Promise<void>((resolve) => setImmediate(resolve));
-			const timer = this.timers.shift();
-			if (!timer) return;
-			this.time = timer.at;
-			timer.resolve();
-		}
-	}
-}
 
 type SimTask = { submittedAt: number; durationMs: number; polls: number; noticedAt?: number };
 

@@ -8,6 +8,8 @@
 //             mock through Prism: all in flight vs. one at a time (sampled, extrapolated).
 //   polling   detection delay and polls per task of the node's schedule vs. fixed 5 s / 10 s,
 //             on virtual time through the real TaskPoller.
+//   quota     N rows through the real node against a rate quota whose 429s carry no
+//             Retry-After: wall time against the quota's bound, rows delivered, 429s served.
 //   memory    peak RSS of separate n8n processes downloading 4K images (filesystem binary mode).
 //   capacity  req/s and latency of submit+poll traffic, through Prism and straight to the simulator.
 //   queue     the webhook example in n8n's queue mode (main + 2 workers, PostgreSQL, Redis): a burst
@@ -31,6 +33,7 @@ import { capacityFigure } from './figures/capacity.ts';
 import { memoryFigure } from './figures/memory.ts';
 import { pollingFigure } from './figures/polling.ts';
 import { queueFigure } from './figures/queue.ts';
+import { quotaFigure } from './figures/quota.ts';
 import { out, sec } from './output.ts';
 
 const started = performance.now();
@@ -42,6 +45,7 @@ out(
 const figures: Array<[string, (settings: Settings) => Promise<void>]> = [
 	['batch', batchFigure],
 	['polling', pollingFigure],
+	['quota', quotaFigure],
 	['memory', memoryFigure],
 	['capacity', capacityFigure],
 	['queue', queueFigure],

@@ -175,6 +175,21 @@ describe('the contract check can fail', () => {
 		expect(mock.current.violations.every((v) => v.location.startsWith('request'))).toBe(true);
 	});
 
+	it('counts prompt characters as code points, like the simulator: the limit in emoji passes, one more is flagged', async () => {
+		const fox = '\u{1F98A}';
+		const atLimit = await callApi(mock.current, 'POST', '/v1/images/generate', { body: { model: 'google/nano-banana', prompt: fox.repeat(6000) } });
+		expect(atLimit.status).toBe(200);
+		expect(formatViolations(mock.current.violations)).toBe('');
+
+		const over = await callApi(mock.current, 'POST', '/v1/images/generate', { body: { model: 'google/nano-banana', prompt: fox.repeat(6001) } });
+		expect(over.status).toBe(400);
+		expect(over.body.error.message).toBe('prompt must be at most 6000 characters');
+		// Prism tries every branch of the oneOf; the nano-banana branch objects to the prompt alone.
+		expect(mock.current.violations.map((v) => `${v.location}: ${v.message}`)).toContain(
+			'request.body.prompt: Request body property prompt must NOT have more than 6000 characters',
+		);
+	});
+
 	it('flags a simulator answer that breaks the spec', async () => {
 		const answer = await callApi(mock.current, 'GET', '/v1/images/tasks/task_1', { headers: { 'x-mock-fault': 'offspec' } });
 		expect(answer.status).toBe(200);

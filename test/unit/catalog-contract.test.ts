@@ -13,6 +13,8 @@ import {
 	videoRequestSchemas,
 } from '../../nodes/shared/catalog';
 import type { ImageModelId, ImageRequestFor, VideoModelId, VideoRequestFor } from '../../nodes/shared/catalog';
+import { loadContract } from '../../mock-server/contract.ts';
+import { imageSubmissions, videoSubmissions } from '../contract/fixtures';
 
 type Deep<T> = T extends readonly (infer E)[] ? Deep<E>[] : T extends object ? { [K in keyof T]: Deep<T[K]> } : T;
 type Equals<A, B> = (<T>() => T extends Deep<A> ? 1 : 2) extends <T>() => T extends Deep<B> ? 1 : 2 ? true : false;
@@ -134,5 +136,26 @@ describe('the catalog validates like the contract', () => {
 			expect(schema.safeParse({ ...base, duration: entry.duration.max + 1 }).success).toBe(false);
 			expect(schema.safeParse({ ...base, duration: entry.duration.min - 1 }).success).toBe(false);
 		}
+	});
+});
+
+describe('the catalog counts characters like the contract', () => {
+	// An emoji is one character to JSON Schema's maxLength (a code point) but two UTF-16 units.
+	const fox = '\u{1F98A}';
+	const mock = loadContract();
+	const models = [
+		...imageModelIds.map((model) => ({ model, max: imageModelCatalog[model].promptMax, schema: imageRequestSchemas[model], mock: mock.image, body: imageSubmissions[model] })),
+		...videoModelIds.map((model) => ({ model, max: videoModelCatalog[model].promptMax, schema: videoRequestSchemas[model], mock: mock.video, body: videoSubmissions[model] })),
+	];
+
+	it.each(models)('$model: a prompt of exactly the limit in emoji passes node and mock, one more fails both alike', ({ max, schema, mock, body }) => {
+		const atLimit = { ...body, prompt: fox.repeat(max) };
+		expect(atLimit.prompt).toHaveLength(2 * max);
+		expect(schema.safeParse(atLimit).error?.issues).toBeUndefined();
+		expect(mock.validate(atLimit)).toBeNull();
+
+		const over = { ...body, prompt: fox.repeat(max + 1) };
+		expect(schema.safeParse(over).error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['prompt', `must be at most ${max} characters`]]);
+		expect(mock.validate(over)).toBe(`prompt must be at most ${max} characters`);
 	});
 });

@@ -9,8 +9,9 @@ import {
 	renderMp4,
 	renderPng,
 	videoSize,
+	wrapText,
 } from '../../mock-server/media.ts';
-import type { PixelSize } from '../../mock-server/media.ts';
+import type { Caption, PixelSize } from '../../mock-server/media.ts';
 
 // ---- helpers (independent of the module under test) ----------------------------------------
 
@@ -209,6 +210,21 @@ describe('videoSize', () => {
 
 // ---- PNG ---------------------------------------------------------------------------------------
 
+const caption: Caption = {
+	prompt: 'a red fox in fresh snow, golden hour',
+	model: 'google/nano-banana-pro',
+	taskId: 'task_1234567890123456789',
+};
+
+/** Rows of an RGB picture in which any pixel differs between two pictures of the same size. */
+function differingRows(a: Uint8Array, b: Uint8Array, width: number): number[] {
+	const rows: number[] = [];
+	for (let y = 0, stride = 3 * width; y * stride < a.length; y++) {
+		if (!Buffer.from(a.subarray(y * stride, (y + 1) * stride)).equals(Buffer.from(b.subarray(y * stride, (y + 1) * stride)))) rows.push(y);
+	}
+	return rows;
+}
+
 describe('renderPng', () => {
 	const sizes: PixelSize[] = [
 		{ width: 1, height: 1 },
@@ -222,7 +238,7 @@ describe('renderPng', () => {
 	];
 
 	it.each(sizes)('round-trips $width x $height through readPngSize and inflate', (size) => {
-		const file = renderPng(size, `seed-${size.width}x${size.height}`);
+		const file = renderPng(size, `seed-${size.width}x${size.height}`, caption);
 		expect(file.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 		expect(readPngSize(file)).toEqual(size);
 		const chunks = pngChunks(file);
@@ -232,7 +248,7 @@ describe('renderPng', () => {
 	});
 
 	it('draws a picture, not a flat colour', () => {
-		const { width, height, rgb } = decodePng(renderPng({ width: 512, height: 512 }, 'picture'));
+		const { width, height, rgb } = decodePng(renderPng({ width: 512, height: 512 }, 'picture', caption));
 		const colours = new Set<number>();
 		let sum = 0;
 		let sumSq = 0;
@@ -253,7 +269,7 @@ describe('renderPng', () => {
 	});
 
 	it('decodes large pictures completely (1K grid of 2x2 cells)', () => {
-		const { rgb, width, height } = decodePng(renderPng({ width: 1024, height: 576 }, 'large'));
+		const { rgb, width, height } = decodePng(renderPng({ width: 1024, height: 576 }, 'large', caption));
 		expect(rgb.length).toBe(width * height * 3);
 		const first = Buffer.from(rgb.subarray(0, 3 * width));
 		const last = Buffer.from(rgb.subarray((height - 1) * 3 * width));
@@ -262,18 +278,77 @@ describe('renderPng', () => {
 
 	it('is deterministic for a seed and differs between seeds', () => {
 		const size = { width: 640, height: 360 };
-		const a = renderPng(size, 'task_1/0');
-		expect(renderPng(size, 'task_1/0').equals(a)).toBe(true);
-		expect(renderPng(size, 'task_1/1').equals(a)).toBe(false);
-		expect(renderPng(size, 'task_2/0').equals(a)).toBe(false);
+		const a = renderPng(size, 'task_1/0', caption);
+		expect(renderPng(size, 'task_1/0', caption).equals(a)).toBe(true);
+		expect(renderPng(size, 'task_1/1', caption).equals(a)).toBe(false);
+		expect(renderPng(size, 'task_2/0', caption).equals(a)).toBe(false);
 		const big = { width: 1024, height: 1024 };
-		expect(renderPng(big, 'x').equals(renderPng(big, 'x'))).toBe(true);
-		expect(renderPng(big, 'x').equals(renderPng(big, 'y'))).toBe(false);
+		expect(renderPng(big, 'x', caption).equals(renderPng(big, 'x', caption))).toBe(true);
+		expect(renderPng(big, 'x', caption).equals(renderPng(big, 'y', caption))).toBe(false);
 	});
 
 	it('rejects impossible sizes', () => {
-		expect(() => renderPng({ width: 0, height: 10 }, 's')).toThrow();
-		expect(() => renderPng({ width: 10.5, height: 10 }, 's')).toThrow();
+		expect(() => renderPng({ width: 0, height: 10 }, 's', caption)).toThrow();
+		expect(() => renderPng({ width: 10.5, height: 10 }, 's', caption)).toThrow();
+	});
+});
+
+describe('the caption on result pictures', () => {
+	const size = { width: 1024, height: 576 };
+	const bare = decodePng(renderPng(size, 'seed')).rgb;
+
+	it('is a band across the bottom, with light text on a darkened background', () => {
+		const { rgb } = decodePng(renderPng(size, 'seed', caption));
+		const rows = differingRows(bare, rgb, size.width);
+		// The band: a run of rows down to the bottom edge, about a third of this 16:9 picture.
+		expect(rows[rows.length - 1]).toBe(size.height - 1);
+		expect(rows.length).toBe(size.height - rows[0]);
+		expect(rows.length).toBeGreaterThan(size.height * 0.2);
+		expect(rows.length).toBeLessThan(size.height * 0.56);
+		// Text: near-white pixels inside the band, none of the background is that bright there.
+		let white = 0;
+		for (let i = rows[0] * 3 * size.width; i < rgb.length; i += 3) if (rgb[i] > 235 && rgb[i + 1] > 235 && rgb[i + 2] > 235) white++;
+		expect(white).toBeGreaterThan(2000);
+	});
+
+	it('changes with the prompt, the model and the task id', () => {
+		const base = decodePng(renderPng(size, 'seed', caption)).rgb;
+		for (const change of [{ prompt: 'a blue whale' }, { model: 'openai/gpt-image-2' }, { taskId: 'task_9999999999999999999' }]) {
+			const other = decodePng(renderPng(size, 'seed', { ...caption, ...change })).rgb;
+			const rows = differingRows(base, other, size.width);
+			expect(rows.length).toBeGreaterThan(5);
+			expect(rows[0]).toBeGreaterThan(size.height * 0.44); // only the band differs
+		}
+	});
+
+	it('scales with the picture: a 4K picture carries the same layout four times larger', () => {
+		const small = decodePng(renderPng({ width: 1024, height: 1024 }, 'seed', caption));
+		const smallBare = decodePng(renderPng({ width: 1024, height: 1024 }, 'seed'));
+		const bandSmall = differingRows(smallBare.rgb, small.rgb, 1024).length;
+		const big = renderPng({ width: 4096, height: 4096 }, 'seed', caption);
+		const bigBare = renderPng({ width: 4096, height: 4096 }, 'seed');
+		const bandBig = differingRows(decodePng(bigBare).rgb, decodePng(big).rgb, 4096).length;
+		expect(bandBig / bandSmall).toBeGreaterThan(3.8);
+		expect(bandBig / bandSmall).toBeLessThan(4.2);
+	});
+});
+
+describe('wrapText', () => {
+	const byChars = (text: string) => [...text].length; // one unit per character
+
+	it('wraps at word boundaries within the width', () => {
+		expect(wrapText('a red fox in fresh snow', 10, 4, byChars)).toEqual(['a red fox', 'in fresh', 'snow']);
+	});
+
+	it('cuts a long text with an ellipsis on the last allowed line', () => {
+		const lines = wrapText('one two three four five six seven eight nine ten', 9, 2, byChars);
+		expect(lines).toEqual(['one two', 'three…']);
+		for (const line of lines) expect(byChars(line)).toBeLessThanOrEqual(9);
+	});
+
+	it('breaks a word longer than a line and keeps every character when it fits', () => {
+		expect(wrapText('task_1234567890', 6, 4, byChars)).toEqual(['task_1', '234567', '890']);
+		expect(wrapText('  spaced \n  out  ', 20, 2, byChars)).toEqual(['spaced out']);
 	});
 });
 
@@ -282,18 +357,48 @@ describe('readPngSize', () => {
 		expect(() => readPngSize(Buffer.alloc(0))).toThrow();
 		expect(() => readPngSize(Buffer.from('hello, this is not a PNG file at all'))).toThrow();
 		expect(() => readPngSize(Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 37) & 255)))).toThrow();
-		const good = renderPng({ width: 32, height: 16 }, 'crc');
+		const good = renderPng({ width: 32, height: 16 }, 'crc', caption);
 		const badCrc = Buffer.from(good);
 		badCrc[17] ^= 1; // width byte inside IHDR
 		expect(() => readPngSize(badCrc)).toThrow();
 		const badSignature = Buffer.from(good);
 		badSignature[1] = 0x51;
 		expect(() => readPngSize(badSignature)).toThrow();
-		expect(() => readPngSize(renderMp4({ width: 64, height: 64 }, 1, 'mp4'))).toThrow();
+	});
+
+	it('throws on an MP4', async () => {
+		expect(() => readPngSize(Buffer.alloc(0))).toThrow();
+		const video = await renderMp4({ width: 64, height: 64 }, 1, 'mp4', caption);
+		expect(() => readPngSize(video)).toThrow();
 	});
 });
 
 // ---- MP4 ---------------------------------------------------------------------------------------
+
+/** The samples of the video track, each split into its NAL units (type and bytes). */
+function videoSamples(file: Buffer): Array<Array<{ type: number; data: Buffer }>> {
+	const tree = boxes(file, 0, file.length);
+	const stbl = ['moov', 'trak', 'mdia', 'minf', 'stbl'];
+	const stsz = path(tree, ...stbl, 'stsz');
+	const stco = path(tree, ...stbl, 'stco');
+	const count = file.readUInt32BE(stsz.start + 8);
+	expect(file.readUInt32BE(stsz.start + 4)).toBe(0); // sizes listed per sample
+	// Every sample in one chunk, or one chunk per sample: either way they are back to back here.
+	let o = file.readUInt32BE(stco.start + 8);
+	const samples: Array<Array<{ type: number; data: Buffer }>> = [];
+	for (let i = 0; i < count; i++) {
+		const end = o + file.readUInt32BE(stsz.start + 12 + 4 * i);
+		const nals: Array<{ type: number; data: Buffer }> = [];
+		while (o < end) {
+			const length = file.readUInt32BE(o);
+			nals.push({ type: file[o + 4] & 31, data: file.subarray(o + 4, o + 4 + length) });
+			o += 4 + length;
+		}
+		expect(o).toBe(end);
+		samples.push(nals);
+	}
+	return samples;
+}
 
 describe('renderMp4', () => {
 	const cases: Array<[PixelSize, number]> = [
@@ -306,41 +411,24 @@ describe('renderMp4', () => {
 		[{ width: 2, height: 2 }, 1],
 	];
 
-	it.each(cases)('round-trips %o for %d s through readMp4Info', (size, duration) => {
-		const file = renderMp4(size, duration, 'video');
+	it.each(cases)('round-trips %o for %d s through readMp4Info', async (size, duration) => {
+		const file = await renderMp4(size, duration, 'video', { ...caption, durationSeconds: duration });
 		expect(readMp4Info(file)).toEqual({ ...size, durationSeconds: duration, codec: 'avc1' });
-		expect(file.length).toBeLessThan(100_000);
+		// The first frame is raw samples (about 1.5 bytes a pixel); the rest changes little.
+		expect(file.length).toBeLessThan(size.width * size.height * 1.6 + 50_000 * duration);
 	});
 
-	it('lays out ftyp, moov and mdat with consistent sample tables', () => {
-		const file = renderMp4({ width: 1280, height: 720 }, 5, 'layout');
+	it('lays out ftyp, moov and mdat with one H.264 sample per frame', async () => {
+		const file = await renderMp4({ width: 1280, height: 720 }, 5, 'layout', caption);
 		const tree = boxes(file, 0, file.length);
 		expect(tree.map((b) => b.type)).toEqual(['ftyp', 'moov', 'mdat']);
-		const mdat = path(tree, 'mdat');
-		const stbl = ['moov', 'trak', 'mdia', 'minf', 'stbl'];
-		const stco = path(tree, ...stbl, 'stco');
-		expect(file.readUInt32BE(stco.start + 4)).toBe(1);
-		expect(file.readUInt32BE(stco.start + 8)).toBe(mdat.start);
-		const stsz = path(tree, ...stbl, 'stsz');
-		const count = file.readUInt32BE(stsz.start + 8);
-		expect(count).toBeGreaterThanOrEqual(5);
-		let total = 0;
-		for (let i = 0; i < count; i++) total += file.readUInt32BE(stsz.start + 12 + 4 * i);
-		expect(total).toBe(mdat.end - mdat.start);
-		// Samples are length-prefixed NAL units: one IDR picture, then non-IDR pictures.
-		let o = mdat.start;
-		const nalTypes: number[] = [];
-		while (o < mdat.end) {
-			const length = file.readUInt32BE(o);
-			nalTypes.push(file[o + 4] & 31);
-			o += 4 + length;
-		}
-		expect(o).toBe(mdat.end);
-		expect(nalTypes[0]).toBe(5);
-		expect(nalTypes.slice(1).every((t) => t === 1)).toBe(true);
-		expect(nalTypes.length).toBe(count);
-		// The decoder configuration: H.264 Baseline SPS and PPS.
-		const stsd = path(tree, ...stbl, 'stsd');
+		const samples = videoSamples(file);
+		expect(samples.length).toBe(5 * 24);
+		// One IDR picture (with its parameter sets), then non-IDR pictures.
+		expect(samples[0].map((n) => n.type).filter((t) => t === 5)).toEqual([5]);
+		expect(samples.slice(1).every((nals) => nals.length === 1 && nals[0].type === 1)).toBe(true);
+		// The decoder configuration: H.264 Constrained Baseline SPS and PPS.
+		const stsd = path(tree, 'moov', 'trak', 'mdia', 'minf', 'stbl', 'stsd');
 		expect(file.toString('latin1', stsd.start + 12, stsd.start + 16)).toBe('avc1');
 		const avcC = file.indexOf('avcC', stsd.start, 'latin1');
 		expect(avcC).toBeGreaterThan(0);
@@ -352,28 +440,42 @@ describe('renderMp4', () => {
 		expect(file.readUInt32BE(mdhd.start + 16) / file.readUInt32BE(mdhd.start + 12)).toBe(5);
 	});
 
-	it('is deterministic for a seed and differs between seeds', () => {
+	it('shows the caption in its first frame and something that moves in every later one', async () => {
 		const size = { width: 1280, height: 720 };
-		const a = renderMp4(size, 5, 'task_1/0');
-		expect(renderMp4(size, 5, 'task_1/0').equals(a)).toBe(true);
-		expect(renderMp4(size, 5, 'task_9/0').equals(a)).toBe(false);
+		const samples = videoSamples(await renderMp4(size, 2, 'motion', caption));
+		const other = videoSamples(await renderMp4(size, 2, 'motion', { ...caption, prompt: 'a blue whale' }));
+		const idr = (s: typeof samples) => s[0].find((n) => n.type === 5)!.data;
+		// The first picture carries the caption: another prompt, another picture.
+		expect(idr(samples).equals(idr(other))).toBe(false);
+		// Every later picture codes some macroblocks anew (the progress bar advancing), not just
+		// "repeat the previous picture" (a P slice of skips is a dozen bytes).
+		for (const [nal] of samples.slice(1)) expect(nal.data.length).toBeGreaterThan(384);
 	});
 
-	it('rejects sizes H.264 4:2:0 cannot crop to and impossible durations', () => {
-		expect(() => renderMp4({ width: 1281, height: 720 }, 5, 's')).toThrow();
-		expect(() => renderMp4({ width: 1280, height: 0 }, 5, 's')).toThrow();
-		expect(() => renderMp4({ width: 1280, height: 720 }, 0, 's')).toThrow();
-		expect(() => renderMp4({ width: 1280, height: 720 }, Number.NaN, 's')).toThrow();
+	it('is deterministic for a seed and differs between seeds (frames; the muxer stamps the creation time)', async () => {
+		const size = { width: 1280, height: 720 };
+		const frames = async (seed: string) =>
+			Buffer.concat(videoSamples(await renderMp4(size, 5, seed, caption)).flatMap((nals) => nals.map((n) => n.data)));
+		const a = await frames('task_1/0');
+		expect((await frames('task_1/0')).equals(a)).toBe(true);
+		expect((await frames('task_9/0')).equals(a)).toBe(false);
+	});
+
+	it('rejects sizes H.264 4:2:0 cannot crop to and impossible durations', async () => {
+		await expect(renderMp4({ width: 1281, height: 720 }, 5, 's', caption)).rejects.toThrow();
+		await expect(renderMp4({ width: 1280, height: 0 }, 5, 's', caption)).rejects.toThrow();
+		await expect(renderMp4({ width: 1280, height: 720 }, 0, 's', caption)).rejects.toThrow();
+		await expect(renderMp4({ width: 1280, height: 720 }, Number.NaN, 's', caption)).rejects.toThrow();
 	});
 });
 
 describe('readMp4Info', () => {
-	it('throws on garbage, PNGs and truncated files', () => {
+	it('throws on garbage, PNGs and truncated files', async () => {
 		expect(() => readMp4Info(Buffer.alloc(0))).toThrow();
 		expect(() => readMp4Info(Buffer.from('definitely not an mp4 file, just some text'))).toThrow();
 		expect(() => readMp4Info(Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 91 + 7) & 255)))).toThrow();
-		expect(() => readMp4Info(renderPng({ width: 16, height: 16 }, 'png'))).toThrow();
-		const file = renderMp4({ width: 640, height: 480 }, 2, 'cut');
+		expect(() => readMp4Info(renderPng({ width: 16, height: 16 }, 'png', caption))).toThrow();
+		const file = await renderMp4({ width: 640, height: 480 }, 2, 'cut', caption);
 		expect(() => readMp4Info(file.subarray(0, 300))).toThrow();
 		const onlyFtyp = file.subarray(0, file.readUInt32BE(0));
 		expect(() => readMp4Info(onlyFtyp)).toThrow();

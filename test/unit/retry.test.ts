@@ -5,7 +5,7 @@ const http = (status: number, retryAfterMs?: number) => new IminiHttpError(statu
 
 describe('which failures are retried', () => {
 	it.each([
-		[429, true, true],
+		[429, false, false],
 		[502, true, true],
 		[500, false, true],
 		[400, false, false],
@@ -18,6 +18,10 @@ describe('which failures are retried', () => {
 		expect(isRetryable(http(status), 'read')).toBe(read);
 	});
 
+	it('a 429 is never a retry: the quota scheduler keeps the call in line instead', () => {
+		expect(isRetryable(http(429, 1000), 'read')).toBe(false);
+	});
+
 	it('network errors: reads are retried, submits are not (the task may exist)', () => {
 		const error = new IminiNetworkError('socket hang up', 'ECONNRESET');
 		expect(isRetryable(error, 'read')).toBe(true);
@@ -26,18 +30,10 @@ describe('which failures are retried', () => {
 });
 
 describe('how long to wait', () => {
-	it("honours the server's Retry-After, but waits at least 5 s after a 429", () => {
-		expect(retryDelayMs(http(429, 30_000), 1, () => 0)).toBe(30_000);
-		expect(retryDelayMs(http(429, 1000), 1, () => 0)).toBe(5000);
+	it("honours the server's Retry-After on a 500 or 502, with a little jitter", () => {
 		expect(retryDelayMs(http(500, 1000), 2, () => 0)).toBe(1000);
 		expect(retryDelayMs(http(500, 1000), 2, () => 0.99)).toBeLessThan(1250);
-	});
-
-	it('waits at least 5 s after a 429 without Retry-After, with jitter', () => {
-		const delays = [0, 0.5, 0.999].map((r) => retryDelayMs(http(429), 1, () => r));
-		expect(delays[0]).toBe(5000);
-		expect(delays[2]).toBeLessThan(7500);
-		expect(new Set(delays).size).toBe(3);
+		expect(retryDelayMs(http(502, 30_000), 1, () => 0)).toBe(30_000);
 	});
 
 	it('retries a 502 quickly and backs off 500s exponentially', () => {
@@ -80,7 +76,7 @@ describe('withRetries', () => {
 	it('returns the value and the attempts it took', async () => {
 		let attempts = 0;
 		const result = await withRetries('submit', { sleep: async () => undefined, random: () => 0 }, async () => {
-			if (++attempts < 2) throw http(429, 0);
+			if (++attempts < 2) throw http(502);
 			return 'ok';
 		});
 		expect(result).toEqual({ value: 'ok', attempts: 2 });

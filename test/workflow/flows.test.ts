@@ -74,6 +74,32 @@ describe('errors a user can act on', () => {
 		expect(h.mock.stats.submits).toBe(before);
 	});
 
+	it('counts the prompt in characters as imini does: 6000 emoji are sent, 6001 are refused', async () => {
+		const fox = '\u{1F98A}';
+		const sent = await h.run({ nodes: [generate(image(fox.repeat(6000), { waitForCompletion: false }))] });
+		expect(sent.status).toBe('success');
+		const taskId = sent.output('Generate')[0].json.task_id;
+		expect(h.mock.submissions.find((s) => s.taskId === taskId)!.body.prompt).toBe(fox.repeat(6000));
+
+		const before = h.mock.stats.submits;
+		const refused = await h.run({ nodes: [generate(image(fox.repeat(6001)))] });
+		expect(refused.error!.message).toBe('Nano Banana (Google) cannot take this input: Prompt: must be at most 6000 characters');
+		expect(h.mock.stats.submits).toBe(before);
+	});
+
+	it('measures the 64 MB body cap in bytes sent, not in string length', async () => {
+		// 6000 emoji are 12,000 UTF-16 units but 24,000 UTF-8 bytes: a reference image sized between
+		// the two puts the request under 64 MB as a string and over it on the wire.
+		const base64Length = 64 * 1024 * 1024 - 18_000;
+		const before = h.mock.stats.submits;
+		const result = await h.run({
+			nodes: [generate(image('\u{1F98A}'.repeat(6000), { referenceImages: { image: [{ source: 'binary', binaryProperty: 'data' }] } }))],
+			input: [{ json: {}, binary: { data: { data: Buffer.alloc((base64Length / 4) * 3), mimeType: 'image/png' } } }],
+		});
+		expect(result.error!.message).toBe("The request is larger than imini's 64 MB limit");
+		expect(h.mock.stats.submits).toBe(before);
+	});
+
 	it('refuses a video reference combination the model does not accept', async () => {
 		const result = await h.run({
 			nodes: [
