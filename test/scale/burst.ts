@@ -3,6 +3,7 @@
 // with the task made from it, at the asked size, a real PNG), one execution per call, no task
 // created twice, no contract violation.
 import { readPngSize, imageSize } from '../../mock-server/media.ts';
+import { getExecution, listExecutions } from '../../dev/n8n/n8n-cli.ts';
 import { formatViolations } from '../harness/mock';
 import type { ScaleSetup, WebhookAnswer } from './cluster';
 
@@ -32,6 +33,16 @@ export function countBy(values: string[]): Record<string, number> {
 	return counts;
 }
 
+async function failedExecutionErrors(setup: ScaleSetup, scenario: string): Promise<string[]> {
+	const failed = (await listExecutions(setup.queue.main, { status: ['error'] })).filter((e) => e.workflowId === setup.scenarios[scenario].workflowId);
+	return await Promise.all(
+		failed.map(async (summary) => {
+			const error = (await getExecution(setup.queue.main, summary.id)).data?.resultData?.error;
+			return `execution ${summary.id}: ${error?.message ?? '?'}${error?.description ? ` — ${error.description}` : ''}`;
+		}),
+	);
+}
+
 export async function runBurst(setup: ScaleSetup, scenario: string): Promise<BurstResult> {
 	const { mock, path } = setup.scenarios[scenario];
 	const bodies = Array.from({ length: CALLS }, (_, c) => ({ prompts: prompts(scenario, c), aspect_ratio: RATIOS[c % RATIOS.length] }));
@@ -39,6 +50,12 @@ export async function runBurst(setup: ScaleSetup, scenario: string): Promise<Bur
 	const answers = await Promise.all(bodies.map((body) => setup.call(path, body)));
 	const wallMs = Date.now() - started;
 
+	const failed = answers.filter((a) => a.status !== 200).length;
+	if (failed) {
+		// The answer only says "Workflow execution failed": say why, from the executions n8n stored.
+		const errors = await failedExecutionErrors(setup, scenario);
+		throw new Error(`${failed} of ${CALLS} calls failed:\n${errors.join('\n')}`);
+	}
 	const submitted = new Map(mock.submissions.map((s) => [s.taskId, s.body]));
 	const byTask = new Map<string, AnsweredImage>();
 	const executionIds: string[] = [];

@@ -19,11 +19,12 @@ export type Scenario = {
 	/** The webhook path (`/webhook/scale-<name>`) and credential id of a copy. */
 	name: string;
 	simulator: Partial<SimulatorOptions>;
-	/** Imini Generate's options in this scenario's copy of the workflow (polling, in flight). */
+	/** Imini Generate's parameters (e.g. its timeout) and options (polling) in this scenario's copy of the workflow. */
+	generateParameters?: Record<string, unknown>;
 	generateOptions?: Record<string, unknown>;
 };
 
-export type ScenarioRun = { mock: MockServer; traffic: Traffic; path: string };
+export type ScenarioRun = { mock: MockServer; traffic: Traffic; path: string; workflowId: string };
 
 export type WebhookAnswer = { status: number; body: any; ms: number };
 
@@ -48,7 +49,7 @@ function scenarioWorkflow(example: WorkflowToImport, scenario: Scenario): Workfl
 		if (node.credentials?.iminiApi) {
 			return {
 				...node,
-				parameters: { ...node.parameters, options: { ...node.parameters.options, ...scenario.generateOptions } },
+				parameters: { ...node.parameters, ...scenario.generateParameters, options: { ...node.parameters.options, ...scenario.generateOptions } },
 				credentials: { iminiApi: { id: `imini-${scenario.name}`, name: `Imini API (${scenario.name})` } },
 			};
 		}
@@ -71,10 +72,11 @@ export async function startScaleSetup(scenarios: Scenario[], options: { concurre
 		const examplePath = (example.nodes as Array<{ type: string; parameters: { path?: string } }>).find((n) => n.type === 'n8n-nodes-base.webhook')!.parameters.path!;
 		for (const [index, scenario] of scenarios.entries()) {
 			const mock = await startMock({ simulator: { rateLimit: null, ...scenario.simulator } });
-			runs[scenario.name] = { mock, traffic: recordTraffic(mock), path: index === 0 ? examplePath : `scale-${scenario.name}` };
+			runs[scenario.name] = { mock, traffic: recordTraffic(mock), path: index === 0 ? examplePath : `scale-${scenario.name}`, workflowId: '' };
 		}
 		const [shipped, ...copies] = scenarios;
 		const workflows = [example, ...copies.map((s) => scenarioWorkflow(example, s))];
+		for (const [index, scenario] of scenarios.entries()) runs[scenario.name].workflowId = workflows[index].id!;
 		queue = await startQueueMode({
 			concurrency: options.concurrency,
 			env: LOCK_SETTINGS,
