@@ -54,6 +54,7 @@ export async function stopExecution(n8n: RunningN8n, id: string): Promise<void> 
 export async function downloadBinaryData(n8n: RunningN8n, binaryDataId: string): Promise<Buffer> {
 	const answer = await request(`${n8n.url}/rest/binary-data?${new URLSearchParams({ id: binaryDataId, action: 'download' })}`, {
 		headers: { cookie: `n8n-auth=${n8n.authCookie}` },
+		reset: true,
 	});
 	if (answer.statusCode !== 200) throw new Error(`GET /rest/binary-data?id=${binaryDataId}: ${answer.statusCode} ${(await answer.body.text()).slice(0, 300)}`);
 	return Buffer.from(await answer.body.arrayBuffer());

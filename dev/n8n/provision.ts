@@ -2,10 +2,12 @@
 // as n8n installs community packages, an "Imini API" credential, and the example workflows.
 // Used by `npm start` and the end-to-end tests.
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importCredentials, importWorkflows } from './cli.ts';
+import type { WorkflowToImport } from './cli.ts';
 import type { N8nHome } from './home.ts';
 import { installPackageTarball } from './package-install.ts';
 import { REPO_ROOT } from './paths.ts';
@@ -24,6 +26,39 @@ export function exampleWorkflows(): ExampleWorkflow[] {
 			const json = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { id: string; name: string };
 			return { id: json.id, name: json.name, file, json };
 		});
+}
+
+/** The example that production users build: Webhook → Imini Generate → Respond to Webhook. */
+export const WEBHOOK_EXAMPLE_ID = 'iminiEx6Webhook';
+
+export type WebhookExampleCopy = {
+	id: string;
+	name: string;
+	/** Its production URL is `/webhook/<path>`. */
+	path: string;
+	credential: { id: string; name: string };
+	/** Imini Generate's parameters (e.g. its timeout) and options (polling, tasks in flight). */
+	parameters?: Record<string, unknown>;
+	options?: Record<string, unknown>;
+};
+
+export function webhookExample(): WorkflowToImport {
+	return exampleWorkflows().find((w) => w.id === WEBHOOK_EXAMPLE_ID)!.json as unknown as WorkflowToImport;
+}
+
+/** The webhook example on another path, with another credential and settings: several side by side in one n8n (tests, bench). */
+export function webhookExampleCopy(copy: WebhookExampleCopy): WorkflowToImport {
+	const example = webhookExample();
+	const nodes = (example.nodes as Array<Record<string, any>>).map((node) => {
+		if (node.type === 'n8n-nodes-base.webhook') return { ...node, webhookId: randomUUID(), parameters: { ...node.parameters, path: copy.path } };
+		if (!node.credentials?.iminiApi) return node;
+		return {
+			...node,
+			parameters: { ...node.parameters, ...copy.parameters, options: { ...node.parameters.options, ...copy.options } },
+			credentials: { iminiApi: copy.credential },
+		};
+	});
+	return { ...example, id: copy.id, name: copy.name, nodes };
 }
 
 /** `npm pack` of the built package (run `npm run build` first) into a temporary folder. */

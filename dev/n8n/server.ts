@@ -52,7 +52,9 @@ async function httpJson(url: string, method: string, body: unknown, cookie: stri
 	if (cookie) headers.cookie = `n8n-auth=${cookie}`;
 	// No `browser-id` header: a session logged in without one is not bound to a browser id, so
 	// the same cookie also works in a browser (whose editor sends its own browser-id).
-	const response = await request(url, { method: method as any, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+	// `reset`: a connection per call. Reusing an idle keep-alive socket races n8n closing it
+	// (after 5 s), and a POST on a socket closed under it fails with "other side closed".
+	const response = await request(url, { method: method as any, headers, body: body === undefined ? undefined : JSON.stringify(body), reset: true });
 	const text = await response.body.text();
 	let parsed: any = text;
 	try {

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { startMock } from '../../mock-server/index.ts';
 import { createN8nHome } from './home.ts';
 import { REPO_ROOT } from './paths.ts';
-import { exampleWorkflows, provisionImini } from './provision.ts';
+import { WEBHOOK_EXAMPLE_ID, exampleWorkflows, provisionImini } from './provision.ts';
 import { startQueueMode } from './queue-mode.ts';
 import type { QueueMode } from './queue-mode.ts';
 import { OWNER, activateWorkflow, startN8n } from './server.ts';
@@ -30,7 +30,6 @@ IMINI_MOCK_PORT / IMINI_MOCK_FILES_PORT (default 4010 / 4011).`);
 }
 
 const PRODUCTION_BASE_URL = 'https://openapi.imini.ai/imini/router';
-const WEBHOOK_EXAMPLE = 'iminiEx6Webhook';
 const apiKey = process.env.IMINI_API_KEY?.trim();
 const port = Number(process.env.N8N_PORT ?? 5678);
 const started = Date.now();
@@ -76,7 +75,7 @@ if (flags.queue) {
 }
 if (importExamples) {
 	// Published, so its production URL answers at once (the editor's Publish button does the same).
-	await activateWorkflow(n8n, WEBHOOK_EXAMPLE);
+	await activateWorkflow(n8n, WEBHOOK_EXAMPLE_ID);
 	writeFileSync(examplesStamp, new Date().toISOString());
 }
 

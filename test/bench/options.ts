@@ -16,6 +16,7 @@ export const { values: flags } = parseArgs({
 		'quota-requests': { type: 'string' },
 		'quota-window': { type: 'string' },
 		'queue-calls': { type: 'string' },
+		'queue-quota-calls': { type: 'string' },
 		only: { type: 'string' },
 		help: { type: 'boolean', short: 'h', default: false },
 	},
@@ -36,6 +37,7 @@ if (flags.help) {
   --quota-requests <n> the quota's calls per window (default 40, quick 30)
   --quota-window <s>   the quota's sliding window (default 20, quick 10)
   --queue-calls <n>    webhook calls of 5 prompts in the queue-mode burst (default 20, quick 10)
+  --queue-quota-calls <n>  the same through the quota (--quota-requests, --quota-window) (default 5, quick 2)
   --only <list>        comma-separated subset of: batch,polling,quota,memory,capacity,queue
 
 BENCH_DUMP=<file> saves the batch's raw request traces as JSON.`);
@@ -64,6 +66,7 @@ export const settings = {
 	quotaRequests: intFlag(flags['quota-requests'], 40, 30),
 	quotaWindowSeconds: intFlag(flags['quota-window'], 20, 10),
 	queueCalls: intFlag(flags['queue-calls'], 20, 10),
+	queueQuotaCalls: intFlag(flags['queue-quota-calls'], 5, 2),
 };
 
 export type Settings = typeof settings;

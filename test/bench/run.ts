@@ -13,7 +13,8 @@
 //   memory    peak RSS of separate n8n processes downloading 4K images (filesystem binary mode).
 //   capacity  req/s and latency of submit+poll traffic, through Prism and straight to the simulator.
 //   queue     the webhook example in n8n's queue mode (main + 2 workers, PostgreSQL, Redis): a burst
-//             of webhook calls, wall time against T, executions per worker, RSS per worker.
+//             of webhook calls, wall time against T, executions per worker, RSS per worker; then
+//             a burst through one key's rate quota shared by both workers, against its bound.
 //
 // The mock always runs in a process of its own (test/bench/mock-process.ts). The node code is
 // CommonJS-style TypeScript, so it is compiled once (tsc -p test/bench/tsconfig.json, into

@@ -3,17 +3,14 @@
 // user folder, and one offline imini per scenario. The first scenario runs the webhook example
 // (examples/06-webhook-prompts-to-images.json) exactly as shipped; every other one a copy of it
 // on its own path, with its own credential (and so its own mock).
-import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer, SimulatorOptions } from '../../mock-server/index.ts';
 import { activateWorkflow, importCredentials, importWorkflows, startQueueMode } from '../../dev/n8n/n8n-cli.ts';
 import type { QueueMode, WorkflowToImport } from '../../dev/n8n/n8n-cli.ts';
-import { exampleWorkflows, provisionImini } from '../../dev/n8n/provision.ts';
+import { provisionImini, webhookExample, webhookExampleCopy } from '../../dev/n8n/provision.ts';
 import { recordTraffic } from './traffic';
 import type { Traffic } from './traffic';
-
-export const WEBHOOK_EXAMPLE_ID = 'iminiEx6Webhook';
 
 export type Scenario = {
 	/** The webhook path (`/webhook/scale-<name>`) and credential id of a copy. */
@@ -41,21 +38,15 @@ export type ScaleSetup = {
 // checked every 30 s).
 export const LOCK_SETTINGS = { QUEUE_WORKER_LOCK_DURATION: '10000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '5000' };
 
-function scenarioWorkflow(example: WorkflowToImport, scenario: Scenario): WorkflowToImport {
-	const nodes = (example.nodes as Array<Record<string, any>>).map((node) => {
-		if (node.type === 'n8n-nodes-base.webhook') {
-			return { ...node, webhookId: randomUUID(), parameters: { ...node.parameters, path: `scale-${scenario.name}` } };
-		}
-		if (node.credentials?.iminiApi) {
-			return {
-				...node,
-				parameters: { ...node.parameters, ...scenario.generateParameters, options: { ...node.parameters.options, ...scenario.generateOptions } },
-				credentials: { iminiApi: { id: `imini-${scenario.name}`, name: `Imini API (${scenario.name})` } },
-			};
-		}
-		return node;
+function scenarioWorkflow(scenario: Scenario): WorkflowToImport {
+	return webhookExampleCopy({
+		id: `iminiScale${scenario.name.replace(/[^a-zA-Z0-9]/g, '')}`,
+		name: `scale · ${scenario.name}`,
+		path: `scale-${scenario.name}`,
+		credential: { id: `imini-${scenario.name}`, name: `Imini API (${scenario.name})` },
+		parameters: scenario.generateParameters,
+		options: scenario.generateOptions,
 	});
-	return { ...example, id: `iminiScale${scenario.name.replace(/[^a-zA-Z0-9]/g, '')}`, name: `scale · ${scenario.name}`, nodes };
 }
 
 export async function startScaleSetup(scenarios: Scenario[], options: { concurrency?: number } = {}): Promise<ScaleSetup> {
@@ -68,14 +59,14 @@ export async function startScaleSetup(scenarios: Scenario[], options: { concurre
 	};
 	let queue: QueueMode | undefined;
 	try {
-		const example = exampleWorkflows().find((w) => w.id === WEBHOOK_EXAMPLE_ID)!.json as unknown as WorkflowToImport;
+		const example = webhookExample();
 		const examplePath = (example.nodes as Array<{ type: string; parameters: { path?: string } }>).find((n) => n.type === 'n8n-nodes-base.webhook')!.parameters.path!;
 		for (const [index, scenario] of scenarios.entries()) {
 			const mock = await startMock({ simulator: { rateLimit: null, ...scenario.simulator } });
 			runs[scenario.name] = { mock, traffic: recordTraffic(mock), path: index === 0 ? examplePath : `scale-${scenario.name}`, workflowId: '' };
 		}
 		const [shipped, ...copies] = scenarios;
-		const workflows = [example, ...copies.map((s) => scenarioWorkflow(example, s))];
+		const workflows = [example, ...copies.map((s) => scenarioWorkflow(s))];
 		for (const [index, scenario] of scenarios.entries()) runs[scenario.name].workflowId = workflows[index].id!;
 		queue = await startQueueMode({
 			concurrency: options.concurrency,
@@ -108,6 +99,9 @@ export async function startScaleSetup(scenarios: Scenario[], options: { concurre
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify(body),
+				// A connection of its own, as separate apps calling the webhook have (and no reuse of an idle
+				// keep-alive socket that n8n is closing at that moment).
+				reset: true,
 				headersTimeout: 300_000,
 				bodyTimeout: 300_000,
 			});

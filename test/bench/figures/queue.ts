@@ -1,21 +1,26 @@
-// 5. Queue mode: the webhook example (examples/06) in n8n's scaling mode, n8n main and two
+// 6. Queue mode: the webhook example (examples/06) in n8n's scaling mode, n8n main and two
 // workers on PostgreSQL and Redis (dev/n8n/queue-mode.ts), the package installed from the packed
-// tarball into every user folder. 20 webhook calls of 5 prompts each at once, tasks of T = 10 s:
-// wall time from the first call to the last answer, the executions per worker, and each
-// worker's peak RSS.
+// tarball into every user folder. Bursts of webhook calls of 5 prompts each, tasks of T = 10 s:
+//   queue        no rate limit: wall time from the first call to the last answer against T, the
+//                executions per worker and each worker's RSS.
+//   queue quota  the key's rate quota (Q calls per window, 429s without Retry-After) shared by
+//                every execution on both workers: wall time against the quota bound
+//                N·(1 + polls per task)/Q.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
-import { activateWorkflow, importWorkflows, startQueueMode } from '../../../dev/n8n/n8n-cli.ts';
-import type { QueueMode, WorkflowToImport } from '../../../dev/n8n/n8n-cli.ts';
-import { exampleWorkflows, provisionImini } from '../../../dev/n8n/provision.ts';
+import { activateWorkflow, importCredentials, importWorkflows, startQueueMode } from '../../../dev/n8n/n8n-cli.ts';
+import type { QueueMode } from '../../../dev/n8n/n8n-cli.ts';
+import { WEBHOOK_EXAMPLE_ID, provisionImini, webhookExample, webhookExampleCopy } from '../../../dev/n8n/provision.ts';
 import { root } from '../build.ts';
+import type { MockMessage } from '../mock-process.ts';
 import type { Settings } from '../options.ts';
 import { mb, out, progress, sec, verdict } from '../output.ts';
 import { startMockProcess } from '../processes.ts';
+import type { MockHandle } from '../processes.ts';
 
-const WEBHOOK_EXAMPLE = 'iminiEx6Webhook';
 const PROMPTS_PER_CALL = 5;
+const QUOTA_PATH = 'imini-images-quota';
 
 /** Kilobyte fields of /proc/<pid>/status: VmRSS (now) and VmHWM (peak since start). */
 function memoryKb(pid: number): { rss: number; hwm: number } {
@@ -29,68 +34,95 @@ async function call(url: string, prompts: string[]): Promise<{ status: number; i
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ prompts }),
-		headersTimeout: 600_000,
-		bodyTimeout: 600_000,
+		// A connection of its own, as separate apps calling the webhook have (and no reuse of an idle
+		// keep-alive socket that n8n is closing at that moment).
+		reset: true,
+		headersTimeout: 900_000,
+		bodyTimeout: 900_000,
 	});
 	const body = (await answer.body.json()) as unknown[];
 	return { status: answer.statusCode, images: Array.isArray(body) ? body.length : 0, end: performance.now() };
 }
 
+type Burst = { wallMs: number; epoch0: number; split: Record<string, number>; taken: Extract<MockMessage, { type: 'taken' }> };
+
+/** `calls` webhook calls of 5 prompts at once; every one must come back with its 5 images. */
+async function burst(queue: QueueMode, mock: MockHandle, path: string, calls: number, label: string): Promise<Burst> {
+	const before = new Set(queue.workerByExecution().keys());
+	mock.record(true);
+	const t0 = performance.now();
+	const epoch0 = Date.now();
+	const answers = await Promise.all(
+		Array.from({ length: calls }, (_, c) => call(`${queue.main.url}/webhook/${path}`, Array.from({ length: PROMPTS_PER_CALL }, (_, p) => `${label} ${c}.${p}: a lighthouse at dawn`))),
+	);
+	const wallMs = Math.max(...answers.map((a) => a.end)) - t0;
+	const taken = await mock.take();
+	const bad = answers.filter((a) => a.status !== 200 || a.images !== PROMPTS_PER_CALL);
+	if (bad.length) throw new Error(`${label}: ${bad.length} of ${calls} calls were not answered with ${PROMPTS_PER_CALL} images: ${JSON.stringify(bad.slice(0, 3))}`);
+	const split: Record<string, number> = {};
+	for (const [id, worker] of queue.workerByExecution()) if (!before.has(id)) split[worker] = (split[worker] ?? 0) + 1;
+	return { wallMs, epoch0, split, taken };
+}
+
 export async function queueFigure(settings: Settings): Promise<void> {
-	const { queueCalls: calls, taskSeconds } = settings;
+	const { queueCalls: calls, queueQuotaCalls: quotaCalls, taskSeconds, quotaRequests, quotaWindowSeconds } = settings;
 	const T = taskSeconds * 1000;
-	progress('queue: installing what is missing (n8n, Redis, PostgreSQL) and packing the package');
+	const quota = { requests: quotaRequests, windowMs: quotaWindowSeconds * 1000 };
+	progress('queue: installing what is missing (n8n, Redis, PostgreSQL) and building the package');
 	for (const script of ['dev/n8n/install.sh', 'dev/n8n/install-queue-services.sh']) execFileSync('bash', [script], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 	execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-	progress(`queue: n8n main + 2 workers, ${calls} webhook calls x ${PROMPTS_PER_CALL} prompts, T=${taskSeconds}s (about a minute to start, then about ${Math.round(T / 1000 + 10)} s)`);
-	const mock = await startMockProcess({ simulator: { imageTaskMs: T, rateLimit: null } });
+	progress(
+		`queue: n8n main + 2 workers; ${calls} webhook calls x ${PROMPTS_PER_CALL} prompts, T=${taskSeconds}s; then ${quotaCalls} calls through a quota of ${quota.requests} calls per ${quotaWindowSeconds} s` +
+			' (about a minute to start, then 1-4 minutes)',
+	);
+	const free = await startMockProcess({ simulator: { imageTaskMs: T, rateLimit: null } });
+	const limited = await startMockProcess({ simulator: { imageTaskMs: T, rateLimit: quota, retryAfter: false } });
 	let queue: QueueMode | undefined;
 	try {
-		const example = exampleWorkflows().find((w) => w.id === WEBHOOK_EXAMPLE)!.json as unknown as WorkflowToImport;
 		queue = await startQueueMode({
 			prepare: async (main, workers) => {
-				await provisionImini(main, { apiKey: mock.apiKey, baseUrl: mock.url, name: 'Imini API (offline mock)' }, { examples: false, workerHomes: workers });
-				await importWorkflows(main, [example]);
+				await provisionImini(main, { apiKey: free.apiKey, baseUrl: free.url, name: 'Imini API (offline mock)' }, { examples: false, workerHomes: workers });
+				await importCredentials(main, [{ id: 'imini-quota', name: 'Imini API (quota)', type: 'iminiApi', data: { apiKey: limited.apiKey, baseUrl: limited.url } }]);
+				// On a tight quota a user gives rows time to wait for it.
+				const quotaCopy = webhookExampleCopy({ id: 'iminiBenchQuota', name: 'bench · quota', path: QUOTA_PATH, credential: { id: 'imini-quota', name: 'Imini API (quota)' }, parameters: { timeout: 900 } });
+				await importWorkflows(main, [webhookExample(), quotaCopy]);
 			},
 		});
-		await activateWorkflow(queue.main, WEBHOOK_EXAMPLE);
-		const url = `${queue.main.url}/webhook/imini-images`;
+		await activateWorkflow(queue.main, WEBHOOK_EXAMPLE_ID);
+		await activateWorkflow(queue.main, 'iminiBenchQuota');
 		// Both workers load and run every code path once before anything is timed.
-		await Promise.all([0, 1, 2, 3].map((i) => call(url, [`warm-up ${i} [mock time=100]`])));
-		const before = new Set(queue.workerByExecution().keys());
+		await Promise.all([0, 1, 2, 3].map((i) => call(`${queue!.main.url}/webhook/imini-images`, [`warm-up ${i} [mock time=100]`])));
 		const idle = queue.workers.map((w) => memoryKb(w.service.pid));
 
-		mock.record(true);
-		const t0 = performance.now();
-		const epoch0 = Date.now();
-		const answers = await Promise.all(
-			Array.from({ length: calls }, (_, c) => call(url, Array.from({ length: PROMPTS_PER_CALL }, (_, p) => `queue bench ${c}.${p}: a lighthouse at dawn`))),
-		);
-		const wallMs = Math.max(...answers.map((a) => a.end)) - t0;
-		const { log, violations } = await mock.take();
-		const bad = answers.filter((a) => a.status !== 200 || a.images !== PROMPTS_PER_CALL);
-		if (bad.length) throw new Error(`${bad.length} of ${calls} calls were not answered with ${PROMPTS_PER_CALL} images: ${JSON.stringify(bad.slice(0, 3))}`);
-
-		const split: Record<string, number> = {};
-		for (const [id, worker] of queue.workerByExecution()) if (!before.has(id)) split[worker] = (split[worker] ?? 0) + 1;
+		const open = await burst(queue, free, 'imini-images', calls, 'queue bench');
 		const memory = queue.workers.map((w, i) => `${w.name} ${mb(idle[i].rss * 1024)} idle -> peak ${mb(memoryKb(w.service.pid).hwm * 1024)}`);
 		const tasks = calls * PROMPTS_PER_CALL;
+		const { log, violations } = open.taken;
+		const submits = log.filter((e) => e.method === 'POST').map((e) => e.t - open.epoch0);
+		const files = log.filter((e) => e.url.startsWith('/files/')).map((e) => (e.end ?? e.t) - open.epoch0);
 		const polls = log.filter((e) => e.method === 'GET' && e.url.includes('/tasks/')).length;
 		const limit = 1.3 * T + 5000;
-		// Where the time goes, from the simulator's own request log (epoch ms).
-		const submits = log.filter((e) => e.method === 'POST').map((e) => e.t - epoch0);
-		const files = log.filter((e) => e.url.startsWith('/files/')).map((e) => (e.end ?? e.t) - epoch0);
-		const breakdown =
-			`submits between +${sec(Math.min(...submits))} and +${sec(Math.max(...submits))}, last file downloaded at +${sec(Math.max(...files))},` +
-			` last answer at +${sec(wallMs)} (answers first at +${sec(Math.min(...answers.map((a) => a.end)) - t0)})`;
 		out(
-			`queue: wall=${sec(wallMs)} T=${taskSeconds}s ratio_to_T=${(wallMs / T).toFixed(2)} (${calls} webhook calls x ${PROMPTS_PER_CALL} prompts = ${tasks} tasks at once, n8n main + 2 workers, PostgreSQL, Redis, binary data in the database;` +
-				` first call to last answer, each answer carrying its ${PROMPTS_PER_CALL} images)` +
-				` ${breakdown}; executions per worker ${JSON.stringify(split)}; RSS ${memory.join(', ')}; ${(polls / tasks).toFixed(1)} polls/task; Prism contract violations ${violations}` +
-				` target: wall<=1.3T+5s=${sec(limit)} ${verdict(wallMs <= limit)}`,
+			`queue: wall=${sec(open.wallMs)} T=${taskSeconds}s ratio_to_T=${(open.wallMs / T).toFixed(2)} (${calls} webhook calls x ${PROMPTS_PER_CALL} prompts = ${tasks} tasks at once, n8n main + 2 workers, PostgreSQL, Redis, binary data in the database;` +
+				` first call to last answer, each answer carrying its ${PROMPTS_PER_CALL} images; submits between +${sec(Math.min(...submits))} and +${sec(Math.max(...submits))}, last file downloaded at +${sec(Math.max(...files))})` +
+				` executions per worker ${JSON.stringify(open.split)}; RSS ${memory.join(', ')}; ${(polls / tasks).toFixed(1)} polls/task; Prism contract violations ${violations}` +
+				` target: wall<=1.3T+5s=${sec(limit)} ${verdict(open.wallMs <= limit)}`,
+		);
+
+		const capped = await burst(queue, limited, QUOTA_PATH, quotaCalls, 'queue quota bench');
+		const rows = quotaCalls * PROMPTS_PER_CALL;
+		const { stats } = capped.taken;
+		const pollsPerTask = stats.polls / rows;
+		const bound = ((rows * (1 + pollsPerTask)) / quota.requests) * quota.windowMs;
+		const ratio = capped.wallMs / bound;
+		out(
+			`queue quota: wall=${sec(capped.wallMs)} bound=${sec(bound)} ratio_to_bound=${ratio.toFixed(2)} (${quotaCalls} webhook calls x ${PROMPTS_PER_CALL} prompts = ${rows} rows, all delivered, across 2 workers ${JSON.stringify(capped.split)};` +
+				` one key's quota of ${quota.requests} calls per ${quotaWindowSeconds} s, sliding window, no Retry-After; T=${taskSeconds}s; tasks_created=${stats.submits} polls_per_task=${pollsPerTask.toFixed(2)} 429s_served=${stats.rateLimited};` +
+				` Prism contract violations ${capped.taken.violations}) target: wall<=1.15·bound=${sec(1.15 * bound)} ${verdict(ratio <= 1.15)}`,
 		);
 	} finally {
 		await queue?.stop();
-		await mock.close();
+		await free.close();
+		await limited.close();
 	}
 }
