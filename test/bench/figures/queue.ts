@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
-import { activateWorkflow, importCredentials, importWorkflows, startQueueMode } from '../../../dev/n8n/n8n-cli.ts';
+import { activateWorkflow, getExecution, importCredentials, importWorkflows, startQueueMode } from '../../../dev/n8n/n8n-cli.ts';
 import type { QueueMode } from '../../../dev/n8n/n8n-cli.ts';
 import { WEBHOOK_EXAMPLE_ID, provisionImini, webhookExample, webhookExampleCopy } from '../../../dev/n8n/provision.ts';
 import { root } from '../build.ts';
@@ -29,7 +29,9 @@ function memoryKb(pid: number): { rss: number; hwm: number } {
 	return { rss: field('VmRSS'), hwm: field('VmHWM') };
 }
 
-async function call(url: string, prompts: string[]): Promise<{ status: number; images: number; end: number }> {
+type Answer = { status: number; images: number; end: number; executionId?: string };
+
+async function call(url: string, prompts: string[]): Promise<Answer> {
 	const answer = await request(url, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
@@ -40,11 +42,12 @@ async function call(url: string, prompts: string[]): Promise<{ status: number; i
 		headersTimeout: 900_000,
 		bodyTimeout: 900_000,
 	});
-	const body = (await answer.body.json()) as unknown[];
-	return { status: answer.statusCode, images: Array.isArray(body) ? body.length : 0, end: performance.now() };
+	const body = (await answer.body.json()) as Array<{ execution_id?: string }>;
+	const images = Array.isArray(body) ? body.length : 0;
+	return { status: answer.statusCode, images, end: performance.now(), executionId: images ? body[0].execution_id : undefined };
 }
 
-type Burst = { wallMs: number; epoch0: number; split: Record<string, number>; taken: Extract<MockMessage, { type: 'taken' }> };
+type Burst = { wallMs: number; epoch0: number; split: Record<string, number>; taken: Extract<MockMessage, { type: 'taken' }>; last: Answer };
 
 /** `calls` webhook calls of 5 prompts at once; every one must come back with its 5 images. */
 async function burst(queue: QueueMode, mock: MockHandle, path: string, calls: number, label: string): Promise<Burst> {
@@ -61,7 +64,24 @@ async function burst(queue: QueueMode, mock: MockHandle, path: string, calls: nu
 	if (bad.length) throw new Error(`${label}: ${bad.length} of ${calls} calls were not answered with ${PROMPTS_PER_CALL} images: ${JSON.stringify(bad.slice(0, 3))}`);
 	const split: Record<string, number> = {};
 	for (const [id, worker] of queue.workerByExecution()) if (!before.has(id)) split[worker] = (split[worker] ?? 0) + 1;
-	return { wallMs, epoch0, split, taken };
+	const last = answers.reduce((a, b) => (b.end > a.end ? b : a));
+	return { wallMs, epoch0, split, taken, last };
+}
+
+/** When each node of an execution started and how long it ran (n8n's own run data), from the burst's start. */
+async function nodeTimeline(queue: QueueMode, executionId: string, epoch0: number): Promise<string> {
+	for (let attempt = 0; attempt < 100; attempt++) {
+		const execution = await getExecution(queue.main, executionId);
+		if (execution.status !== 'running' && execution.status !== 'new') {
+			const runs = Object.entries(execution.data.resultData.runData as Record<string, Array<{ startTime: number; executionTime: number }>>);
+			return runs
+				.sort((a, b) => a[1][0].startTime - b[1][0].startTime)
+				.map(([node, [run]]) => `${node} +${sec(run.startTime - epoch0)} for ${sec(run.executionTime)}`)
+				.join(', ');
+		}
+		await new Promise((r) => setTimeout(r, 200));
+	}
+	return 'unavailable';
 }
 
 export async function queueFigure(settings: Settings): Promise<void> {
@@ -102,9 +122,11 @@ export async function queueFigure(settings: Settings): Promise<void> {
 		const files = log.filter((e) => e.url.startsWith('/files/')).map((e) => (e.end ?? e.t) - open.epoch0);
 		const polls = log.filter((e) => e.method === 'GET' && e.url.includes('/tasks/')).length;
 		const limit = 1.3 * T + 5000;
+		const timeline = open.last.executionId ? await nodeTimeline(queue, open.last.executionId, open.epoch0) : 'unavailable';
 		out(
 			`queue: wall=${sec(open.wallMs)} T=${taskSeconds}s ratio_to_T=${(open.wallMs / T).toFixed(2)} (${calls} webhook calls x ${PROMPTS_PER_CALL} prompts = ${tasks} tasks at once, n8n main + 2 workers, PostgreSQL, Redis, binary data in the database;` +
-				` first call to last answer, each answer carrying its ${PROMPTS_PER_CALL} images; submits between +${sec(Math.min(...submits))} and +${sec(Math.max(...submits))}, last file downloaded at +${sec(Math.max(...files))})` +
+				` first call to last answer, each answer carrying its ${PROMPTS_PER_CALL} images; submits between +${sec(Math.min(...submits))} and +${sec(Math.max(...submits))}, last file downloaded at +${sec(Math.max(...files))};` +
+				` the last answer's execution ${open.last.executionId}: ${timeline})` +
 				` executions per worker ${JSON.stringify(open.split)}; RSS ${memory.join(', ')}; ${(polls / tasks).toFixed(1)} polls/task; Prism contract violations ${violations}` +
 				` target: wall<=1.3T+5s=${sec(limit)} ${verdict(open.wallMs <= limit)}`,
 		);
