@@ -46,7 +46,7 @@ export function timeoutProperty(kind: TaskKind | null, show: INodeProperties['di
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: seconds,
-		description: `How long to wait for the task to finish${kind ? '' : ' (imini suggests 120 for images, 600 for videos)'}`,
+		description: `How long to wait for the task to finish, counted from when imini created it${kind ? '' : ' (imini suggests 120 for images, 600 for videos)'}`,
 		...(show ? { displayOptions: show } : {}),
 	};
 }

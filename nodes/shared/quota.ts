@@ -158,15 +158,17 @@ export class QuotaScheduler {
 		for (;;) {
 			if (signal?.aborted) for (const waiter of this.queue.splice(0)) waiter.fail(signal.reason);
 			const now = clock.now();
+			const startAt = this.probeInFlight ? Number.POSITIVE_INFINITY : Math.max(now, this.pausedUntil, this.nextStartAt);
+			if (this.queue.length > 0 && startAt <= now) {
+				// Nothing holds calls back: the best one goes, even one at its deadline (a poller's
+				// last check lands on the deadline itself). Deadlines bite only while calls wait.
+				this.startNext(now);
+				continue;
+			}
 			this.expire(now);
 			if (this.queue.length === 0) {
 				this.pumping = false;
 				return;
-			}
-			const startAt = this.probeInFlight ? Number.POSITIVE_INFINITY : Math.max(now, this.pausedUntil, this.nextStartAt);
-			if (startAt <= now) {
-				this.startNext(now);
-				continue;
 			}
 			await this.sleepUntil(Math.min(startAt, this.nextExpiry()), now);
 		}
