@@ -1,10 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { readFileOptions } from '../shared/descriptions';
 import { toNodeError } from '../shared/errors';
 import { submittedJson } from '../shared/output';
 import { runItems } from '../shared/router';
 import { settle } from '../shared/settle';
+import { readDownload } from '../shared/tool-mode';
 import { generateProperties } from './description';
 import { buildRequest } from './request';
 
@@ -20,7 +20,13 @@ export class IminiGenerate implements INodeType {
 			'Generate images or videos with imini (Nano Banana, GPT Image, Kling, Seedance, HappyHorse) from a prompt and optional reference media; waits and returns the files as binary data',
 		documentationUrl: 'https://docs.imini.ai',
 		defaults: { name: 'Imini Generate' },
-		usableAsTool: true,
+		// The tool's description is what the agent's model reads: it gets URLs, not files.
+		usableAsTool: {
+			replacements: {
+				description:
+					"Generate an image or a video with imini from a prompt. Waits until it is done and returns the task ID, its status and each file's URL, width and height (and duration for videos); no file contents",
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'iminiApi', required: true }],
@@ -46,7 +52,7 @@ export class IminiGenerate implements INodeType {
 			const items = await settle(this, run, kind, submitted.task_id, itemIndex, {
 				timeoutMs: (this.getNodeParameter('timeout', itemIndex, kind === 'image' ? 120 : 600) as number) * 1000,
 				submittedAt,
-				download: this.getNodeParameter('download', itemIndex, true) ? readFileOptions(this, itemIndex) : null,
+				download: readDownload(this, itemIndex),
 				onTimeout: 'error',
 			});
 			// The submit's request_id is the one to quote when reconciling with imini.

@@ -1,9 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { downloadProperty, fileOptions, readFileOptions, taskIdProperty, taskTypeProperty } from '../shared/descriptions';
+import { downloadProperty, fileOptions, taskIdProperty, taskTypeProperty } from '../shared/descriptions';
 import { taskItems } from '../shared/output';
 import { runItems } from '../shared/router';
 import { checkTask, readTaskId, resolveTask } from '../shared/task-lookup';
+import { readDownload } from '../shared/tool-mode';
 
 export class IminiGetTask implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,7 +18,12 @@ export class IminiGetTask implements INodeType {
 			'Check an imini image or video task once: returns its status (queued, processing, succeeded, failed) and, when it has succeeded, its files',
 		documentationUrl: 'https://docs.imini.ai',
 		defaults: { name: 'Imini Get Task' },
-		usableAsTool: true,
+		usableAsTool: {
+			replacements: {
+				description:
+					"Check an imini task by its task ID, once. Returns its status and, when it has succeeded, each file's URL, width and height (and duration for videos)",
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'iminiApi', required: true }],
@@ -36,8 +42,7 @@ export class IminiGetTask implements INodeType {
 			const task = found.task ?? (await checkTask(this, run, found.kind, taskId, itemIndex));
 			run.ledger.record(itemIndex, found.kind, taskId, task.status);
 			// A status check reports a failed task as data, not as an error: the check itself worked.
-			const download = this.getNodeParameter('download', itemIndex, true) ? readFileOptions(this, itemIndex) : null;
-			return await taskItems(this, run.client, found.kind, task, download, itemIndex);
+			return await taskItems(this, run.client, found.kind, task, readDownload(this, itemIndex), itemIndex);
 		});
 	}
 }
