@@ -17,16 +17,10 @@ export class IminiGenerate implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["resource"] + ": " + $parameter["model"] }}',
 		description:
-			'Generate images or videos with imini (Nano Banana, GPT Image, Kling, Seedance, HappyHorse) from a prompt and optional reference media; waits and returns the files as binary data',
+			'Generate images or videos with imini (Nano Banana, GPT Image, Kling, Seedance, HappyHorse) from a prompt and optional reference media; waits and returns the files as binary data (to an AI agent: their URLs)',
 		documentationUrl: 'https://docs.imini.ai',
 		defaults: { name: 'Imini Generate' },
-		// The tool's description is what the agent's model reads: it gets URLs, not files.
-		usableAsTool: {
-			replacements: {
-				description:
-					"Generate an image or a video with imini from a prompt. Waits until it is done and returns the task ID, its status and each file's URL, width and height (and duration for videos); no file contents",
-			},
-		},
+		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'iminiApi', required: true }],

@@ -15,15 +15,10 @@ export class IminiGetTask implements INodeType {
 		version: 1,
 		subtitle: '={{ "Status of " + $parameter["taskId"] }}',
 		description:
-			'Check an imini image or video task once: returns its status (queued, processing, succeeded, failed) and, when it has succeeded, its files',
+			'Check an imini image or video task once: returns its status (queued, processing, succeeded, failed) and, when it has succeeded, its files (to an AI agent: their URLs)',
 		documentationUrl: 'https://docs.imini.ai',
 		defaults: { name: 'Imini Get Task' },
-		usableAsTool: {
-			replacements: {
-				description:
-					"Check an imini task by its task ID, once. Returns its status and, when it has succeeded, each file's URL, width and height (and duration for videos)",
-			},
-		},
+		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'iminiApi', required: true }],

@@ -25,15 +25,10 @@ export class IminiWait implements INodeType {
 		version: 1,
 		subtitle: '={{ "Wait for " + $parameter["taskId"] }}',
 		description:
-			'Wait until an imini image or video task finishes (checks after 2 s, then every 2, 3, 5 s) and return its files; on timeout fail or output the task as still running',
+			'Wait until an imini image or video task finishes (checks after 2 s, then every 2, 3, 5 s) and return its files (to an AI agent: their URLs); on timeout fail or output the task as still running',
 		documentationUrl: 'https://docs.imini.ai',
 		defaults: { name: 'Imini Wait' },
-		usableAsTool: {
-			replacements: {
-				description:
-					"Wait for an imini task by its task ID until it finishes. Returns its status and each file's URL, width and height (and duration for videos)",
-			},
-		},
+		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'iminiApi', required: true }],
