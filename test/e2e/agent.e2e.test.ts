@@ -244,6 +244,13 @@ describe("which AI Agent hands the model its tools' results in n8n 2.40.7 (n8n's
 		expect(JSON.parse(toolResultOf(dated))).toEqual([{ currentDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
 	});
 
+	it('AI Agent 3.1: a value the model does not take reaches the model as the same short error', async () => {
+		const conversation = await chat('agent3', 'a fox on a cliff, 7:3 (agent3)');
+		expect(JSON.parse(toolResultOf(conversation))).toEqual([
+			{ error: expect.stringContaining('Aspect Ratio: Invalid option: expected one of "1:1"'), details: { description: expect.stringContaining('no credits were used') } },
+		]);
+	});
+
 	it('AI Agent 3.1 with the legacy execution order: the tools run, the model gets an empty string from each, the chat no answer', async () => {
 		const submits = mock.stats.submits;
 		for (const [workflow, message] of [
