@@ -31,7 +31,7 @@ export const taskTypeProperty: INodeProperties = {
 };
 
 /** Hidden on the tool variant: an agent's model gets file URLs, never files (see tool-mode.ts). */
-export const hiddenAsTool: INodeProperties['displayOptions'] = { hide: { '@tool': [true] } };
+const hiddenAsTool: INodeProperties['displayOptions'] = { hide: { '@tool': [true] } };
 
 export const downloadProperty: INodeProperties = {
 	displayName: 'Download Results',
