@@ -1,5 +1,6 @@
 // Puts this package into an n8n user folder the way a user gets it: the packed tarball installed
-// as n8n installs community packages, an "Imini API" credential, and the example workflows.
+// as n8n installs community packages, an "Imini API" credential, the example workflows, and a
+// chat model credential for the agent example.
 // Used by `npm start` and the end-to-end tests.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,6 +11,8 @@ import type { N8nHome } from './n8n-cli.ts';
 
 /** The credential id the example workflows refer to. */
 export const EXAMPLE_CREDENTIAL_ID = 'imini-mock';
+/** The chat model credential of the agent example (n8n's `openAiApi`, pointed at a scripted model). */
+export const EXAMPLE_CHAT_MODEL_CREDENTIAL = { id: 'offline-chat-model', name: 'Offline chat model (scripted)' } as const;
 
 export type ExampleWorkflow = { id: string; name: string; file: string; json: Record<string, unknown> };
 
@@ -36,7 +39,11 @@ export function packPackage(): { tarball: string; cleanup(): void } {
 export async function provisionImini(
 	home: N8nHome,
 	credential: { apiKey: string; baseUrl: string; name: string },
-	options: { examples?: boolean } = {},
+	/**
+	 * `examples`: all (default), none, or those with these ids. `chatModelUrl`: the Base URL of an
+	 * OpenAI-compatible chat model for the agent example.
+	 */
+	options: { examples?: boolean | string[]; chatModelUrl?: string } = {},
 ): Promise<{ workflows: ExampleWorkflow[] }> {
 	const packed = packPackage();
 	try {
@@ -46,8 +53,12 @@ export async function provisionImini(
 	}
 	await importCredentials(home, [
 		{ id: EXAMPLE_CREDENTIAL_ID, name: credential.name, type: 'iminiApi', data: { apiKey: credential.apiKey, baseUrl: credential.baseUrl } },
+		...(options.chatModelUrl
+			? [{ ...EXAMPLE_CHAT_MODEL_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'no-key-needed', url: options.chatModelUrl } }]
+			: []),
 	]);
-	const workflows = options.examples === false ? [] : exampleWorkflows();
+	const { examples = true } = options;
+	const workflows = exampleWorkflows().filter((w) => (Array.isArray(examples) ? examples.includes(w.id) : examples));
 	if (workflows.length) await importWorkflows(home, workflows.map((w) => w.json as never));
 	return { workflows };
 }

@@ -363,7 +363,7 @@ export const generateProperties: INodeProperties[] = [
 	},
 	timeoutProperty('image', { show: { ...image, waitForCompletion: [true] } }),
 	timeoutProperty('video', { show: { ...video, waitForCompletion: [true] } }),
-	{ ...downloadProperty, displayOptions: { show: { waitForCompletion: [true] } } },
+	{ ...downloadProperty, displayOptions: { ...downloadProperty.displayOptions, show: { waitForCompletion: [true] } } },
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -30,12 +30,16 @@ export const taskTypeProperty: INodeProperties = {
 	description: 'Image and video tasks are looked up at different addresses',
 };
 
+/** Hidden on the tool variant: an agent's model gets file URLs, never files (see tool-mode.ts). */
+const hiddenAsTool: INodeProperties['displayOptions'] = { hide: { '@tool': [true] } };
+
 export const downloadProperty: INodeProperties = {
 	displayName: 'Download Results',
 	name: 'download',
 	type: 'boolean',
 	default: true,
 	description: 'Whether to download finished images and videos as binary data (one item per file). Off returns their URLs only; imini keeps them for a limited time.',
+	displayOptions: hiddenAsTool,
 };
 
 export function timeoutProperty(kind: TaskKind | null, show: INodeProperties['displayOptions'] = undefined): INodeProperties {

@@ -8,6 +8,7 @@ import type { TaskKind } from './catalog';
 import { cancelledError } from './errors';
 import { readSchedule } from './descriptions';
 import { TaskPoller } from './poller';
+import { runsAsTool } from './tool-mode';
 import { CREDENTIAL_TYPE, createIminiClient, PRODUCTION_BASE_URL } from './transport';
 import type { IminiClient } from './transport';
 
@@ -107,7 +108,8 @@ export async function runItems(ctx: IExecuteFunctions, maxInFlight: number, perI
 			} catch (error) {
 				if (cancel?.aborted || (run.signal.aborted && failure)) return;
 				const nodeError = asNodeError(ctx, error, itemIndex);
-				if (ctx.continueOnFail()) {
+				// An agent's model reads an error item; a thrown error would reach it as an empty result.
+				if (ctx.continueOnFail() || runsAsTool(ctx)) {
 					// Only `error`, `message` and `details` at the top: n8n then routes the item to the
 					// error output when the node's On Error setting asks for one.
 					const tasks = ledger.forItem(itemIndex);
