@@ -32,8 +32,8 @@ if (flags.help) {
   --requests <n>       requests per capacity run (default 3000, quick 1000)
   --connections <n>    load-generator connections (default 8 = the poller's check concurrency)
   --quota-rows <n>     rows through the rate quota (default 50, quick 20)
-  --quota-requests <n> the quota's calls per window (default 40, quick 30)
-  --quota-window <s>   the quota's sliding window (default 20, quick 10)
+  --quota-requests <n> the quota's calls per window (default 60, quick 30)
+  --quota-window <s>   the quota's sliding window (default 60, quick 20)
   --only <list>        comma-separated subset of: batch,polling,quota,memory,capacity
 
 BENCH_DUMP=<file> saves the batch's raw request traces as JSON.`);
@@ -59,8 +59,8 @@ export const settings = {
 	requests: intFlag(flags.requests, 3000, 1000),
 	connections: intFlag(flags.connections, 8, 8),
 	quotaRows: intFlag(flags['quota-rows'], 50, 20),
-	quotaRequests: intFlag(flags['quota-requests'], 40, 30),
-	quotaWindowSeconds: intFlag(flags['quota-window'], 20, 10),
+	quotaRequests: intFlag(flags['quota-requests'], 60, 30),
+	quotaWindowSeconds: intFlag(flags['quota-window'], 60, 20),
 };
 
 export type Settings = typeof settings;
