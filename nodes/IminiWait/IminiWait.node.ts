@@ -65,12 +65,13 @@ export class IminiWait implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runItems(this, MAX_WATCHED, async (itemIndex, run) => {
 			const taskId = readTaskId(this, itemIndex);
-			const { kind } = await resolveTask(this, run, itemIndex, taskId);
+			const { kind, task } = await resolveTask(this, run, itemIndex, taskId);
 			run.ledger.record(itemIndex, kind, taskId, 'processing');
 			return await settle(this, run, kind, taskId, itemIndex, {
 				timeoutMs: (this.getNodeParameter('timeout', itemIndex, 120) as number) * 1000,
 				download: this.getNodeParameter('download', itemIndex, true) ? readFileOptions(this, itemIndex) : null,
 				onTimeout: this.getNodeParameter('onTimeout', itemIndex, 'error') as 'error' | 'output',
+				seen: task,
 			});
 		});
 	}

@@ -1,8 +1,7 @@
 // Parameters the three nodes share, and how to read them for one item.
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { TaskKind } from './catalog';
-import { scheduleWithin } from './poller';
-import type { PollSchedule } from './poller';
+import type { PollBounds } from './task-pace';
 
 /** imini's advice: give up after about 2 minutes for an image and 10 for a video. */
 export const defaultTimeoutSeconds: Record<TaskKind, number> = { image: 120, video: 600 };
@@ -105,8 +104,11 @@ export function readFileOptions(ctx: IExecuteFunctions, itemIndex: number): File
 	};
 }
 
-/** The polling schedule is read once per run: one poller serves every item. */
-export function readSchedule(ctx: IExecuteFunctions): PollSchedule {
+/** The polling options are read once per run: one poller serves every item. Unset = automatic. */
+export function readPollBounds(ctx: IExecuteFunctions): PollBounds {
 	const options = ctx.getNodeParameter('options', 0, {}) as { firstCheckAfter?: number; maxCheckInterval?: number };
-	return scheduleWithin((options.firstCheckAfter ?? 2) * 1000, (options.maxCheckInterval ?? 5) * 1000);
+	return {
+		firstCheckMs: options.firstCheckAfter === undefined ? undefined : options.firstCheckAfter * 1000,
+		longestIntervalMs: options.maxCheckInterval === undefined ? undefined : options.maxCheckInterval * 1000,
+	};
 }
