@@ -278,13 +278,19 @@ export class TaskPoller {
 		const window = watch.key === undefined || watch.createdAt === undefined ? undefined : this.options.pace?.window(watch.key, watch.model);
 		let at: number;
 		if (watch.checks === 0 && this.bounds.firstCheckMs !== undefined) at = watch.startedAt + this.bounds.firstCheckMs;
-		else if (window && watch.createdAt !== undefined) at = from + delayForAge(from - watch.createdAt, window, this.bounds, (watch.turn + watch.checks * GOLDEN) % 1);
+		else if (window && watch.createdAt !== undefined) at = from + delayForAge(from - watch.createdAt, window, this.bounds, this.siblings(watch.key), (watch.turn + watch.checks * GOLDEN) % 1);
 		else at = from + delayBeforeCheck(this.fallback, watch.checks + 1);
 		at = Math.max(at, this.clock.now());
 		const { deadlineAt } = watch;
 		if (at >= deadlineAt) return deadlineAt;
 		if (deadlineAt - at < floor) return deadlineAt - floor >= from + floor ? deadlineAt - floor : deadlineAt;
 		return at;
+	}
+
+	private siblings(key: string | undefined): number {
+		let count = 0;
+		for (const watch of this.watches) if (watch.key === key) count++;
+		return Math.max(1, count);
 	}
 
 	private rejectAll(reason: unknown): void {

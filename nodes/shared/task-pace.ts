@@ -51,6 +51,8 @@ const LATE_SPACING = 0.25;
  * learn from it.
  */
 const SPREAD = 0.35;
+/** imini's longest advised interval: tasks alike, taken together, are checked at least this often. */
+const GROUP_INTERVAL_MS = 5_000;
 /** However long a task runs, it is checked about this often (give or take SPREAD) unless the user says otherwise. */
 const AUTOMATIC_LONGEST_INTERVAL_MS = 30_000;
 
@@ -91,19 +93,21 @@ export class TaskPace {
 
 /**
  * How long after a check answered at age `ageMs` to check again (or, with `ageMs` the age at
- * submit, when to check first): a few checks up to the window, every 2 s inside a learned one,
- * in proportion to the age inside an estimated one and after any. `turn` in [0, 1) varies the
- * sparse checks (see SPREAD); 0.5 is the middle.
+ * submit, when to check first): every 2 s inside a learned window, landing on its start from a
+ * few checks before it; elsewhere in proportion to the age. `siblings` tasks alike are watched
+ * (this one included): together they check at least as often as imini's schedule checks one
+ * task, so a lone task is never checked less often than imini advises. `turn` in [0, 1) varies
+ * the sparse checks (see SPREAD); 0.5 is the middle.
  */
-export function delayForAge(ageMs: number, window: DurationWindow, bounds: PollBounds, turn = 0.5): number {
+export function delayForAge(ageMs: number, window: DurationWindow, bounds: PollBounds, siblings = 1, turn = 0.5): number {
 	const floor = minInterval(bounds);
 	const { lowMs, highMs, learned } = window;
 	let delay: number;
 	if (ageMs + floor >= lowMs && ageMs < highMs && learned) delay = lowMs - ageMs;
 	else {
-		const spread = 1 - SPREAD + 2 * SPREAD * turn;
-		if (ageMs + floor < lowMs) delay = Math.min(lowMs - ageMs, Math.max(FIRST_CHECK_SHARE * lowMs - ageMs, ageMs * spread));
-		else delay = Math.min(AUTOMATIC_LONGEST_INTERVAL_MS, (ageMs < highMs ? ESTIMATED_SPACING : LATE_SPACING) * ageMs) * spread;
+		const share = ageMs + floor < lowMs ? 1 : ageMs < highMs ? ESTIMATED_SPACING : LATE_SPACING;
+		const sparse = Math.min(AUTOMATIC_LONGEST_INTERVAL_MS, Math.sqrt(siblings) * GROUP_INTERVAL_MS, share * ageMs) * (1 - SPREAD + 2 * SPREAD * turn);
+		delay = ageMs + floor < lowMs ? Math.min(lowMs - ageMs, Math.max(FIRST_CHECK_SHARE * lowMs - ageMs, sparse)) : sparse;
 	}
 	return Math.min(bounds.longestIntervalMs ?? Number.POSITIVE_INFINITY, Math.max(floor, delay));
 }
