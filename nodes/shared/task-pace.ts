@@ -103,12 +103,16 @@ export function delayForAge(ageMs: number, window: DurationWindow, bounds: PollB
 	const floor = minInterval(bounds);
 	const { lowMs, highMs, learned } = window;
 	let delay: number;
-	if (ageMs + floor >= lowMs && ageMs < highMs && learned) delay = lowMs - ageMs;
-	else {
-		const share = ageMs + floor < lowMs ? 1 : ageMs < highMs ? ESTIMATED_SPACING : LATE_SPACING;
-		const sparse = Math.min(AUTOMATIC_LONGEST_INTERVAL_MS, Math.sqrt(siblings) * GROUP_INTERVAL_MS, share * ageMs) * (1 - SPREAD + 2 * SPREAD * turn);
-		delay = ageMs + floor < lowMs ? Math.min(lowMs - ageMs, Math.max(FIRST_CHECK_SHARE * lowMs - ageMs, sparse)) : sparse;
-	}
+	const spread = 1 - SPREAD + 2 * SPREAD * turn;
+	const groupLongest = Math.min(AUTOMATIC_LONGEST_INTERVAL_MS, Math.sqrt(siblings) * GROUP_INTERVAL_MS);
+	if (ageMs + floor < lowMs) {
+		// Short of a learned window tasks alike rarely finish: one check half-way, then its start.
+		// Short of an estimated one: half-way, then doubling ages (for a lone task, as imini advises).
+		const halfWay = FIRST_CHECK_SHARE * lowMs - ageMs;
+		const sparse = learned ? (halfWay > floor ? 0 : lowMs - ageMs) : Math.min(groupLongest, ageMs) * spread;
+		delay = Math.min(lowMs - ageMs, Math.max(halfWay, sparse));
+	} else if (ageMs < highMs && learned) delay = lowMs - ageMs;
+	else delay = Math.min(groupLongest, (ageMs < highMs ? ESTIMATED_SPACING : LATE_SPACING) * ageMs) * spread;
 	return Math.min(bounds.longestIntervalMs ?? Number.POSITIVE_INFINITY, Math.max(floor, delay));
 }
 
