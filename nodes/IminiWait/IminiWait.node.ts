@@ -25,7 +25,7 @@ export class IminiWait implements INodeType {
 		version: 1,
 		subtitle: '={{ "Wait for " + $parameter["taskId"] }}',
 		description:
-			'Wait until an imini image or video task finishes (checks after 2 s, then every 2, 3, 5 s) and return its files; on timeout fail or output the task as still running',
+			"Wait until an imini image or video task finishes and return its files; checks every 2 s around when tasks like it finish, less often before; on timeout fail or output the task as still running",
 		documentationUrl: 'https://docs.imini.ai',
 		defaults: { name: 'Imini Wait' },
 		usableAsTool: true,

@@ -81,7 +81,8 @@ export const pollingOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, numberPrecision: 1 },
 		default: 2,
-		description: 'Wait this long after submitting before the first status check (imini suggests 2)',
+		description:
+			'The first status check happens this long after submitting. Without this option the node picks it: 2 s for a model it does not know, later for one whose tasks it expects to take longer.',
 	},
 	{
 		displayName: 'Longest Check Interval (Seconds)',
@@ -89,7 +90,8 @@ export const pollingOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0.1, numberPrecision: 1 },
 		default: 5,
-		description: 'Checks back off 2 s, 3 s, 5 s; this caps the interval (imini suggests 5)',
+		description:
+			"No two checks of a task are further apart than this. Without this option the node learns how long this run's tasks take and checks every 2 s (imini's advice) around then, less often before and after.",
 	},
 ];
 

@@ -111,6 +111,8 @@ export function delayForAge(ageMs: number, window: DurationWindow, bounds: PollB
 		const halfWay = FIRST_CHECK_SHARE * lowMs - ageMs;
 		const sparse = learned ? (halfWay > floor ? 0 : lowMs - ageMs) : Math.min(groupLongest, ageMs) * spread;
 		delay = Math.min(lowMs - ageMs, Math.max(halfWay, sparse));
+		// A check just short of the window would hold the next one 2 s into it: check at its start.
+		if (ageMs + delay > lowMs - floor) delay = lowMs - ageMs;
 	} else if (ageMs < highMs && learned) delay = lowMs - ageMs;
 	else delay = Math.min(groupLongest, (ageMs < highMs ? ESTIMATED_SPACING : LATE_SPACING) * ageMs) * spread;
 	return Math.min(bounds.longestIntervalMs ?? Number.POSITIVE_INFINITY, Math.max(floor, delay));
