@@ -78,7 +78,7 @@ describe('the learning poller', () => {
 		// Once t0 was seen finished, nobody waits more than 2 s between checks until seen.
 		const learnedAt = imini.checksOf('t0').at(-1)!;
 		const stillRunning = durations.map((ms, i) => (ms > learnedAt ? i : -1)).filter((i) => i > 0);
-		expect(stillRunning.length).toBeGreaterThan(3);
+		expect(stillRunning.length).toBeGreaterThanOrEqual(3);
 		for (const i of stillRunning) expect(imini.delays()[i]).toBeLessThanOrEqual(MIN_CHECK_INTERVAL_MS);
 		for (let i = 1; i < durations.length; i++) {
 			for (const gap of gaps(imini.checksOf(`t${i}`).filter((at) => at > learnedAt))) expect(gap).toBe(MIN_CHECK_INTERVAL_MS);
