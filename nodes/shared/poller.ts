@@ -265,10 +265,17 @@ export class TaskPoller {
 		if (Number.isFinite(createdAt)) watch.createdAt = Math.min(createdAt, this.clock.now());
 	}
 
-	/** A sibling just finished: the others of its kind are due around the same age. */
+	/**
+	 * A sibling just finished: the others of its kind are due around the same age. A check is
+	 * pulled earlier only when that gains more than the 2 s it would then hold the next one back:
+	 * a task due in a moment is checked then, not now (younger, and perhaps not done yet).
+	 */
 	private replan(key: string): void {
+		const floor = minInterval(this.bounds);
 		for (const watch of this.watches) {
-			if (watch.key === key && !watch.checking) watch.nextAt = this.planNext(watch);
+			if (watch.key !== key || watch.checking) continue;
+			const planned = this.planNext(watch);
+			if (planned < watch.nextAt - floor) watch.nextAt = planned;
 		}
 	}
 
