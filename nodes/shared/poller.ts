@@ -292,7 +292,7 @@ export class TaskPoller {
 		if (watch.checks === 0 && this.bounds.firstCheckMs !== undefined) at = watch.startedAt + this.bounds.firstCheckMs;
 		else if (window && watch.createdAt !== undefined) at = from + delayForAge(from - watch.createdAt, window, this.bounds, this.siblings(watch.key), (watch.turn + watch.checks * GOLDEN) % 1);
 		else at = from + delayBeforeCheck(this.fallback, watch.checks + 1);
-		at = Math.max(at, this.clock.now());
+		at = Math.max(at, this.clock.now(), watch.lastCheckAt === undefined ? 0 : watch.lastCheckAt + floor);
 		const { deadlineAt } = watch;
 		if (at >= deadlineAt) return deadlineAt;
 		if (deadlineAt - at < floor) return deadlineAt - floor >= from + floor ? deadlineAt - floor : deadlineAt;

@@ -71,7 +71,7 @@ describe('TaskPace', () => {
 describe('the learning poller', () => {
 	it('checks the siblings of a finished task every 2 s around its duration, and notices those still running within 2 s', async () => {
 		const { clock, imini, submit } = setup();
-		const durations = [40, 41.5, 43, 44, 46, 47, 49, 50].map((s) => s * 1000);
+		const durations = [40, 42, 44, 46, 48, 50, 52, 54].map((s) => s * 1000);
 		const waits = durations.map((ms, i) => submit(`t${i}`, ms));
 		await clock.run();
 		await Promise.all(waits);
@@ -151,7 +151,8 @@ describe('limits the learning never crosses', () => {
 		}
 		await clock.run();
 		await Promise.all(waits);
-		for (let i = 0; i < 60; i++) expect(Math.min(...gaps(imini.checksOf(`t${i}`)))).toBeGreaterThanOrEqual(MIN_CHECK_INTERVAL_MS);
+		// (less a rounding error: virtual times here are fractions of a millisecond)
+		for (let i = 0; i < 60; i++) expect(Math.min(...gaps(imini.checksOf(`t${i}`)))).toBeGreaterThanOrEqual(MIN_CHECK_INTERVAL_MS - 1e-6);
 	});
 
 	it('makes the last check on the deadline, none after, and reports the task as still running', async () => {

@@ -29,7 +29,7 @@ export async function pollingFigure(settings: Settings): Promise<void> {
 	};
 	progress(`polling: ${spec.tasks} tasks per case on virtual time`);
 	const { results } = await runChild<{ results: PollResult[] }>('test/bench/poll-sim.js', spec);
-	const cell = (r: PollResult) => `${r.schedule} mean=${sec(r.meanDelayMs)} max=${sec(r.maxDelayMs)} polls=${r.meanPolls.toFixed(1)}`;
+	const cell = (r: PollResult) => `${r.schedule} mean=${(r.meanDelayMs / 1000).toFixed(3)}s max=${sec(r.maxDelayMs)} polls=${r.meanPolls.toFixed(1)}`;
 	for (const { kind, seconds } of spec.cases) {
 		const row = results.filter((r) => r.kind === kind && r.seconds === seconds);
 		const imini = row.find((r) => r.schedule === 'imini')!;
