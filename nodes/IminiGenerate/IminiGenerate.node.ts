@@ -48,6 +48,8 @@ export class IminiGenerate implements INodeType {
 			const items = await settle(this, run, kind, submitted.task_id, itemIndex, {
 				timeoutMs: (this.getNodeParameter('timeout', itemIndex, kind === 'image' ? 120 : 600) as number) * 1000,
 				submittedAt,
+				model,
+				body,
 				download: readDownload(this, itemIndex),
 				onTimeout: 'error',
 			});

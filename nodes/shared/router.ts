@@ -6,9 +6,10 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { TaskKind } from './catalog';
 import { cancelledError } from './errors';
-import { readSchedule } from './descriptions';
+import { readPollBounds } from './descriptions';
 import { TaskPoller } from './poller';
 import { runsAsTool } from './tool-mode';
+import { TaskPace } from './task-pace';
 import { CREDENTIAL_TYPE, createIminiClient, PRODUCTION_BASE_URL } from './transport';
 import type { IminiClient } from './transport';
 
@@ -89,7 +90,10 @@ export async function runItems(ctx: IExecuteFunctions, maxInFlight: number, perI
 
 	const poller = new TaskPoller({
 		fetchTask: async (kind, taskId, deadlineAt) => (await client.getTask(kind, taskId, deadlineAt)).value,
-		schedule: readSchedule(ctx),
+		bounds: readPollBounds(ctx),
+		// Learned afresh in each run: a run's tasks share a model and settings, and imini's pace
+		// changes with its load.
+		pace: new TaskPace(),
 		signal: run.signal,
 		onCheck: (task) => ledger.update(task.task_id, task.status),
 	});
