@@ -1,5 +1,6 @@
 // Puts this package into an n8n user folder the way a user gets it: the packed tarball installed
-// as n8n installs community packages, an "Imini API" credential, and the example workflows.
+// as n8n installs community packages, an "Imini API" credential, the example workflows, and a
+// chat model credential for the agent example.
 // Used by `npm start` and the end-to-end tests.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +15,8 @@ import { REPO_ROOT } from './paths.ts';
 
 /** The credential id the example workflows refer to. */
 export const EXAMPLE_CREDENTIAL_ID = 'imini-mock';
+/** The chat model credential of the agent example (n8n's `openAiApi`, pointed at a scripted model). */
+export const EXAMPLE_CHAT_MODEL_CREDENTIAL = { id: 'offline-chat-model', name: 'Offline chat model (scripted)' } as const;
 
 export type ExampleWorkflow = { id: string; name: string; file: string; json: Record<string, unknown> };
 
@@ -29,7 +32,7 @@ export function exampleWorkflows(): ExampleWorkflow[] {
 }
 
 /** The example that production users build: Webhook → Imini Generate → Respond to Webhook. */
-export const WEBHOOK_EXAMPLE_ID = 'iminiEx6Webhook';
+export const WEBHOOK_EXAMPLE_ID = 'iminiEx7Webhook';
 
 export type WebhookExampleCopy = {
 	id: string;
@@ -73,11 +76,13 @@ export function packPackage(): { tarball: string; cleanup(): void } {
 export async function provisionImini(
 	home: N8nHome,
 	credential: { apiKey: string; baseUrl: string; name: string },
-	options: {
-		examples?: boolean;
-		/** Queue mode's workers: each loads the package from its own user folder (the database, with the credential and workflows, is shared). */
-		workerHomes?: N8nHome[];
-	} = {},
+	/**
+	 * `examples`: all (default), none, or those with these ids. `chatModelUrl`: the Base URL of an
+	 * OpenAI-compatible chat model for the agent example. `workerHomes`: queue mode's workers, each
+	 * loading the package from its own user folder (the database, with the credentials and
+	 * workflows, is shared).
+	 */
+	options: { examples?: boolean | string[]; chatModelUrl?: string; workerHomes?: N8nHome[] } = {},
 ): Promise<{ workflows: ExampleWorkflow[] }> {
 	const packed = packPackage();
 	try {
@@ -87,8 +92,12 @@ export async function provisionImini(
 	}
 	await importCredentials(home, [
 		{ id: EXAMPLE_CREDENTIAL_ID, name: credential.name, type: 'iminiApi', data: { apiKey: credential.apiKey, baseUrl: credential.baseUrl } },
+		...(options.chatModelUrl
+			? [{ ...EXAMPLE_CHAT_MODEL_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'no-key-needed', url: options.chatModelUrl } }]
+			: []),
 	]);
-	const workflows = options.examples === false ? [] : exampleWorkflows();
+	const { examples = true } = options;
+	const workflows = exampleWorkflows().filter((w) => (Array.isArray(examples) ? examples.includes(w.id) : examples));
 	if (workflows.length) await importWorkflows(home, workflows.map((w) => w.json as never));
 	return { workflows };
 }

@@ -1,13 +1,17 @@
 // `npm start`: a real n8n with this package installed from its tarball, an "Imini API"
 // credential and the example workflows, against the offline mock (or imini itself when
-// IMINI_API_KEY is set). `npm start -- --queue` runs the same as n8n's queue mode: PostgreSQL,
-// Redis, n8n main and two workers. Ctrl-C stops everything it started.
+// IMINI_API_KEY is set), and a scripted chat model for the agent example. `npm start -- --queue`
+// runs the same as n8n's queue mode: PostgreSQL, Redis, n8n main and two workers. Ctrl-C stops
+// everything it started.
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startMock } from '../../mock-server/index.ts';
+import { startScriptedChatModel } from '../scripted-chat-model.ts';
+import { runN8n } from './cli.ts';
 import { createN8nHome } from './home.ts';
+import type { N8nHome } from './home.ts';
 import { REPO_ROOT } from './paths.ts';
 import { WEBHOOK_EXAMPLE_ID, exampleWorkflows, provisionImini } from './provision.ts';
 import { startQueueMode } from './queue-mode.ts';
@@ -25,7 +29,7 @@ if (flags.help) {
               installed with apt-get when missing)
 
 Environment: IMINI_API_KEY (use the real imini instead of the mock), N8N_PORT (default 5678),
-IMINI_MOCK_PORT / IMINI_MOCK_FILES_PORT (default 4010 / 4011).`);
+IMINI_MOCK_PORT / IMINI_MOCK_FILES_PORT (default 4010 / 4011), IMINI_CHAT_MODEL_PORT (default 4012).`);
 	process.exit(0);
 }
 
@@ -46,40 +50,59 @@ const mock = apiKey
 		});
 if (mock) say(`offline imini mock on ${mock.url} (key ${mock.apiKey})`);
 else say('IMINI_API_KEY is set: the credential points at the real imini API (tasks spend credits)');
+// The agent example needs a chat model; offline, a scripted one draws whatever is typed.
+const chatModel = await startScriptedChatModel({ port: Number(process.env.IMINI_CHAT_MODEL_PORT ?? 4012) });
+say(`scripted chat model on ${chatModel.url}`);
 const credential = apiKey
 	? { apiKey, baseUrl: PRODUCTION_BASE_URL, name: 'Imini API' }
 	: { apiKey: mock!.apiKey, baseUrl: mock!.url, name: 'Imini API (offline mock)' };
 
-// Kept between runs, so workflows you build survive a restart. Examples are imported once;
-// later starts leave your edits alone.
+// Kept between runs, so workflows you build survive a restart. Each example is imported once (the
+// stamp lists them): later starts leave your edits and deletions alone, and bring in the examples
+// added since.
 const root = join(REPO_ROOT, '.tools', flags.queue ? 'n8n-queue' : 'n8n-home');
 const examplesStamp = join(root, '.examples-imported');
-const importExamples = !existsSync(examplesStamp);
+const provision = async (home: N8nHome, workerHomes?: N8nHome[]) => {
+	const imported = await importedExamples(home);
+	const { workflows } = await provisionImini(home, credential, {
+		examples: exampleWorkflows()
+			.map((w) => w.id)
+			.filter((id) => !imported.includes(id)),
+		chatModelUrl: chatModel.url,
+		workerHomes,
+	});
+	return { imported, fresh: workflows.map((w) => w.id) };
+};
 
 let n8n: RunningN8n;
 let queue: QueueMode | undefined;
+let examples: { imported: string[]; fresh: string[] } = { imported: [], fresh: [] };
 if (flags.queue) {
 	queue = await startQueueMode({
 		root,
 		port,
 		onProgress: say,
-		prepare: (main, workers) => provisionImini(main, credential, { examples: importExamples, workerHomes: workers }).then(() => undefined),
+		prepare: async (main, workers) => {
+			examples = await provision(main, workers);
+		},
 	});
 	n8n = queue.main;
 } else {
 	const home = await createN8nHome({ root, port });
+	const firstRun = !existsSync(join(home.dataDir, 'database.sqlite'));
 	say(`installing the package into n8n (${home.root}) ...`);
-	await provisionImini(home, credential, { examples: importExamples });
-	say(`starting n8n on http://127.0.0.1:${port}${existsSync(join(home.dataDir, 'database.sqlite')) ? '' : ' (first start: about 15 s)'} ...`);
+	examples = await provision(home);
+	say(`starting n8n on http://127.0.0.1:${port}${firstRun ? ' (first start: about 15 s)' : ''} ...`);
 	n8n = await startN8n(home);
 }
-if (importExamples) {
+if (examples.fresh.length) {
 	// Published, so its production URL answers at once (the editor's Publish button does the same).
-	await activateWorkflow(n8n, WEBHOOK_EXAMPLE_ID);
-	writeFileSync(examplesStamp, new Date().toISOString());
+	if (examples.fresh.includes(WEBHOOK_EXAMPLE_ID)) await activateWorkflow(n8n, WEBHOOK_EXAMPLE_ID);
+	writeFileSync(examplesStamp, JSON.stringify([...examples.imported, ...examples.fresh]));
 }
 
 const first = exampleWorkflows()[0];
+const agentExample = exampleWorkflows().find((w) => w.id === 'iminiEx6AgentChat');
 const where = queue
 	? `
   Queue mode: n8n main   ${n8n.url}  (pid ${n8n.pid}, user folder ${queue.mainHome.root})
@@ -102,9 +125,22 @@ ${where}
 		.map((w) => w.name)
 		.join('\n              ')}
   Credential: ${apiKey ? 'Imini API (your key, real imini)' : `Imini API (offline mock) -> ${mock!.url}, no key or credits needed`}
+  Agent:      open "${agentExample?.name ?? 'the agent example'}", click "Open chat" and ask for a picture
+              (the chat model is a scripted stand-in: it draws exactly what you type)
 
-Press Ctrl-C to stop ${queue ? 'n8n, its workers, PostgreSQL, Redis' : 'n8n'}${mock ? ' and the mock' : ''}.
+Press Ctrl-C to stop ${queue ? 'n8n, its workers, PostgreSQL, Redis' : 'n8n'}, ${mock ? 'the mock ' : ''}and the chat model.
 `);
+
+async function importedExamples(home: N8nHome): Promise<string[]> {
+	if (!existsSync(examplesStamp)) return [];
+	try {
+		return JSON.parse(readFileSync(examplesStamp, 'utf8')) as string[];
+	} catch {
+		// A stamp from before it listed them (a date): the workflows n8n has tell.
+		const listed = await runN8n(home, ['list:workflow', '--onlyId']);
+		return listed.stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+	}
+}
 
 let stopping = false;
 async function stop(signal: string) {
@@ -113,6 +149,7 @@ async function stop(signal: string) {
 	console.log(`\n${signal}: stopping everything npm start started ...`);
 	await (queue ? queue.stop() : n8n.stop());
 	await mock?.close();
+	await chatModel.close();
 	console.log('stopped.');
 	process.exit(0);
 }

@@ -44,8 +44,15 @@ function loadFonts(): void {
  * Greedy word wrap to `maxWidth` (a word longer than a line is broken where it overflows); at most
  * `maxLines` lines, the last one ending in an ellipsis when text was left out.
  */
+/** More than the longest caption holds at any size (a few lines of a few dozen characters). */
+const MAX_CAPTION_CHARS = 1_000;
+
 export function wrapText(text: string, maxWidth: number, maxLines: number, measure: (text: string) => number): string[] {
-	const words = text.replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
+	// A caption shows a few lines at most, so only the start of a long prompt (imini takes up to
+	// 32,000 characters) is ever measured. Counted in code points, so an emoji is never cut in two.
+	const shown = Array.from(text.replace(/\s+/g, ' ').trim());
+	const words = shown.slice(0, MAX_CAPTION_CHARS).join('').split(' ').filter(Boolean);
+	if (shown.length > MAX_CAPTION_CHARS) words.push('…');
 	const lines: string[] = [];
 	let line = '';
 	const fits = (candidate: string) => measure(candidate) <= maxWidth;
@@ -61,11 +68,18 @@ export function wrapText(text: string, maxWidth: number, maxLines: number, measu
 				lines.push(line);
 				line = '';
 			} else {
-				// One word wider than the line: break it at the last character that fits.
-				let end = word.length - 1;
-				while (end > 1 && !fits(word.slice(0, end))) end--;
-				lines.push(word.slice(0, end));
-				word = word.slice(end);
+				// One word wider than the line: break it at the last character that fits (binary
+				// search: a word can be thousands of characters long).
+				const chars = Array.from(word);
+				let end = 1;
+				let tooLong = chars.length - 1;
+				while (end < tooLong) {
+					const mid = (end + tooLong + 1) >> 1;
+					if (fits(chars.slice(0, mid).join(''))) end = mid;
+					else tooLong = mid - 1;
+				}
+				lines.push(chars.slice(0, end).join(''));
+				word = chars.slice(end).join('');
 			}
 			if (lines.length === maxLines) {
 				cut = true;
@@ -79,7 +93,7 @@ export function wrapText(text: string, maxWidth: number, maxLines: number, measu
 	}
 	// Text was left out: end the last line with an ellipsis that fits.
 	let last = lines[maxLines - 1];
-	while (last && !fits(`${last}${ELLIPSIS}`)) last = last.slice(0, -1);
+	while (last && !fits(`${last}${ELLIPSIS}`)) last = Array.from(last).slice(0, -1).join('');
 	lines[maxLines - 1] = `${last.trimEnd()}${ELLIPSIS}`;
 	return lines;
 }

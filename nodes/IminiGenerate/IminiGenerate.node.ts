@@ -1,10 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { readFileOptions } from '../shared/descriptions';
 import { toNodeError } from '../shared/errors';
 import { submittedJson } from '../shared/output';
 import { runItems } from '../shared/router';
 import { settle } from '../shared/settle';
+import { readDownload } from '../shared/tool-mode';
 import { generateProperties } from './description';
 import { buildRequest } from './request';
 
@@ -17,7 +17,7 @@ export class IminiGenerate implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["resource"] + ": " + $parameter["model"] }}',
 		description:
-			'Generate images or videos with imini (Nano Banana, GPT Image, Kling, Seedance, HappyHorse) from a prompt and optional reference media; waits and returns the files as binary data',
+			'Generate images or videos with imini (Nano Banana, GPT Image, Kling, Seedance, HappyHorse) from a prompt and optional reference media; waits and returns the files as binary data (to an AI agent: their URLs)',
 		documentationUrl: 'https://docs.imini.ai',
 		defaults: { name: 'Imini Generate' },
 		usableAsTool: true,
@@ -48,7 +48,9 @@ export class IminiGenerate implements INodeType {
 			const items = await settle(this, run, kind, submitted.task_id, itemIndex, {
 				timeoutMs: (this.getNodeParameter('timeout', itemIndex, kind === 'image' ? 120 : 600) as number) * 1000,
 				submittedAt,
-				download: this.getNodeParameter('download', itemIndex, true) ? readFileOptions(this, itemIndex) : null,
+				model,
+				body,
+				download: readDownload(this, itemIndex),
 				onTimeout: 'error',
 			});
 			// The submit's request_id is the one to quote when reconciling with imini.

@@ -363,7 +363,7 @@ export const generateProperties: INodeProperties[] = [
 	},
 	timeoutProperty('image', { show: { ...image, waitForCompletion: [true] } }),
 	timeoutProperty('video', { show: { ...video, waitForCompletion: [true] } }),
-	{ ...downloadProperty, displayOptions: { show: { waitForCompletion: [true] } } },
+	{ ...downloadProperty, displayOptions: { ...downloadProperty.displayOptions, show: { waitForCompletion: [true] } } },
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -377,7 +377,7 @@ export const generateProperties: INodeProperties[] = [
 				type: 'number',
 				default: 10,
 				typeOptions: { minValue: 1, maxValue: 100 },
-				description: 'How many items are submitted and waited for at the same time. Lower it if imini answers 429 (rate limit).',
+				description: 'How many tasks may exist on imini at once for this node (submitted and not yet delivered). Your account\'s rate limit is handled for you: on a tight quota the node slows down and no row fails because of it.',
 			},
 			...fileOptions,
 			...pollingOptions,

@@ -77,14 +77,25 @@ function urls<T extends string>(ctx: IExecuteFunctions, itemIndex: number, param
 	return (collection[key] ?? []).map((entry) => ({ ...entry, url: (entry.url ?? '').trim() }));
 }
 
+/**
+ * A model parameter's value, or `fallback` (the model's default) when it was left out. An
+ * expression can resolve to nothing: `$fromAI('aspect_ratio')` when an agent's model omits that
+ * argument, `{{ $json.ratio }}` on an empty cell. That means "not given", as a field left at its
+ * default does, never an invalid value.
+ */
+function givenOr<T extends string | number | boolean>(ctx: IExecuteFunctions, itemIndex: number, name: string, fallback: T): T {
+	const value = ctx.getNodeParameter(name, itemIndex, fallback) as T | '' | null | undefined;
+	return value === undefined || value === null || value === '' ? fallback : value;
+}
+
 async function imageBody(ctx: IExecuteFunctions, itemIndex: number, model: ImageModelId, prompt: string): Promise<IDataObject> {
 	const entry = imageModelCatalog[model];
 	const body: IDataObject = { model, prompt };
-	const aspectRatio = ctx.getNodeParameter('aspectRatio', itemIndex, entry.aspectRatioRequired ? '1:1' : '') as string;
+	const aspectRatio = givenOr(ctx, itemIndex, 'aspectRatio', entry.aspectRatioRequired ? '1:1' : '');
 	if (aspectRatio) body.aspect_ratio = aspectRatio;
-	if (entry.resolutions.length > 1) body.resolution = ctx.getNodeParameter('resolution', itemIndex, entry.defaultResolution);
-	if (entry.qualities) body.quality = ctx.getNodeParameter('quality', itemIndex, 'medium');
-	if (entry.numMax) body.num = ctx.getNodeParameter('numberOfImages', itemIndex, 1);
+	if (entry.resolutions.length > 1) body.resolution = givenOr(ctx, itemIndex, 'resolution', entry.defaultResolution);
+	if (entry.qualities) body.quality = givenOr(ctx, itemIndex, 'quality', 'medium');
+	if (entry.numMax) body.num = givenOr(ctx, itemIndex, 'numberOfImages', 1);
 	const images = await readReferences(ctx, itemIndex, 'referenceImages');
 	if (images.length) body.images = images;
 	return body;
@@ -94,10 +105,10 @@ async function videoBody(ctx: IExecuteFunctions, itemIndex: number, model: Video
 	const entry = videoModelCatalog[model];
 	const body: IDataObject = { model };
 	if (prompt || entry.promptRequired) body.prompt = prompt;
-	body.resolution = ctx.getNodeParameter('resolution', itemIndex, entry.defaultResolution);
-	if (entry.aspectRatios) body.aspect_ratio = ctx.getNodeParameter('aspectRatio', itemIndex, entry.defaultAspectRatio);
-	if (entry.duration) body.duration = ctx.getNodeParameter('duration', itemIndex, entry.duration.default);
-	if (entry.audio) body.generate_audio = ctx.getNodeParameter('generateAudio', itemIndex, entry.audio.default);
+	body.resolution = givenOr(ctx, itemIndex, 'resolution', entry.defaultResolution);
+	if (entry.aspectRatios) body.aspect_ratio = givenOr(ctx, itemIndex, 'aspectRatio', entry.defaultAspectRatio);
+	if (entry.duration) body.duration = givenOr(ctx, itemIndex, 'duration', entry.duration.default);
+	if (entry.audio) body.generate_audio = givenOr(ctx, itemIndex, 'generateAudio', entry.audio.default);
 
 	const images = await readReferences(ctx, itemIndex, 'videoReferenceImages');
 	if (images.length) body.reference_images = images;

@@ -1,9 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { downloadProperty, fileOptions, readFileOptions, taskIdProperty, taskTypeProperty } from '../shared/descriptions';
+import { downloadProperty, fileOptions, taskIdProperty, taskTypeProperty } from '../shared/descriptions';
 import { taskItems } from '../shared/output';
 import { runItems } from '../shared/router';
 import { checkTask, readTaskId, resolveTask } from '../shared/task-lookup';
+import { readDownload } from '../shared/tool-mode';
 
 export class IminiGetTask implements INodeType {
 	description: INodeTypeDescription = {
@@ -14,7 +15,7 @@ export class IminiGetTask implements INodeType {
 		version: 1,
 		subtitle: '={{ "Status of " + $parameter["taskId"] }}',
 		description:
-			'Check an imini image or video task once: returns its status (queued, processing, succeeded, failed) and, when it has succeeded, its files',
+			'Check an imini image or video task once: returns its status (queued, processing, succeeded, failed) and, when it has succeeded, its files (to an AI agent: their URLs)',
 		documentationUrl: 'https://docs.imini.ai',
 		defaults: { name: 'Imini Get Task' },
 		usableAsTool: true,
@@ -36,8 +37,7 @@ export class IminiGetTask implements INodeType {
 			const task = found.task ?? (await checkTask(this, run, found.kind, taskId, itemIndex));
 			run.ledger.record(itemIndex, found.kind, taskId, task.status);
 			// A status check reports a failed task as data, not as an error: the check itself worked.
-			const download = this.getNodeParameter('download', itemIndex, true) ? readFileOptions(this, itemIndex) : null;
-			return await taskItems(this, run.client, found.kind, task, download, itemIndex);
+			return await taskItems(this, run.client, found.kind, task, readDownload(this, itemIndex), itemIndex);
 		});
 	}
 }

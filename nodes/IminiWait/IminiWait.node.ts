@@ -4,7 +4,6 @@ import {
 	downloadProperty,
 	fileOptions,
 	pollingOptions,
-	readFileOptions,
 	taskIdProperty,
 	taskTypeProperty,
 	timeoutProperty,
@@ -12,6 +11,7 @@ import {
 import { runItems } from '../shared/router';
 import { settle } from '../shared/settle';
 import { readTaskId, resolveTask } from '../shared/task-lookup';
+import { readDownload } from '../shared/tool-mode';
 
 /** Waiting costs no credits, so every item's task is watched at once (up to this many). */
 const MAX_WATCHED = 100;
@@ -25,7 +25,7 @@ export class IminiWait implements INodeType {
 		version: 1,
 		subtitle: '={{ "Wait for " + $parameter["taskId"] }}',
 		description:
-			'Wait until an imini image or video task finishes (checks after 2 s, then every 2, 3, 5 s) and return its files; on timeout fail or output the task as still running',
+			'Wait until an imini image or video task finishes and return its files (to an AI agent: their URLs); checks every 2 s around when tasks like it finish, less often before; on timeout fail or output the task as still running',
 		documentationUrl: 'https://docs.imini.ai',
 		defaults: { name: 'Imini Wait' },
 		usableAsTool: true,
@@ -65,12 +65,13 @@ export class IminiWait implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runItems(this, MAX_WATCHED, async (itemIndex, run) => {
 			const taskId = readTaskId(this, itemIndex);
-			const { kind } = await resolveTask(this, run, itemIndex, taskId);
+			const { kind, task } = await resolveTask(this, run, itemIndex, taskId);
 			run.ledger.record(itemIndex, kind, taskId, 'processing');
 			return await settle(this, run, kind, taskId, itemIndex, {
 				timeoutMs: (this.getNodeParameter('timeout', itemIndex, 120) as number) * 1000,
-				download: this.getNodeParameter('download', itemIndex, true) ? readFileOptions(this, itemIndex) : null,
+				download: readDownload(this, itemIndex),
 				onTimeout: this.getNodeParameter('onTimeout', itemIndex, 'error') as 'error' | 'output',
+				seen: task,
 			});
 		});
 	}

@@ -6,6 +6,11 @@ import { z } from 'zod/v4';
 
 export type TaskKind = 'image' | 'video';
 
+/** imini: "Image tasks typically complete within 10–30 seconds." Where polling starts before it has learned a model's pace. */
+const imageTaskSeconds = { low: 10, high: 30 } as const;
+/** Inferred: imini only says to allow 10 minutes for a video, and video models take minutes. */
+const videoTaskSeconds = { low: 60, high: 300 } as const;
+
 const ten = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'] as const;
 
 /** Image models, in the order the node lists them. */
@@ -22,6 +27,7 @@ export const imageModelCatalog = {
 		defaultResolution: '1K',
 		qualities: null,
 		numMax: null,
+		taskSeconds: imageTaskSeconds,
 	},
 	'google/nano-banana-pro': {
 		name: 'Nano Banana Pro (Google)',
@@ -35,6 +41,7 @@ export const imageModelCatalog = {
 		defaultResolution: '1K',
 		qualities: null,
 		numMax: null,
+		taskSeconds: imageTaskSeconds,
 	},
 	'google/nano-banana-2': {
 		name: 'Nano Banana 2 (Google)',
@@ -48,6 +55,7 @@ export const imageModelCatalog = {
 		defaultResolution: '1K',
 		qualities: null,
 		numMax: null,
+		taskSeconds: imageTaskSeconds,
 	},
 	'openai/gpt-image-2': {
 		name: 'GPT Image 2 (OpenAI)',
@@ -61,6 +69,7 @@ export const imageModelCatalog = {
 		defaultResolution: '1K',
 		qualities: ['low', 'medium', 'high'],
 		numMax: 10,
+		taskSeconds: imageTaskSeconds,
 	},
 } as const;
 
@@ -81,6 +90,7 @@ const klingLimits = {
 	referenceImagesMax: null,
 	referenceAudiosMax: 0,
 	extraParams: ['negative_prompt', 'cfg_scale'],
+	taskSeconds: videoTaskSeconds,
 } as const;
 
 /** Both Seedance models take the same parameters. */
@@ -99,6 +109,7 @@ const seedanceLimits = {
 	referTypes: null,
 	referenceAudiosMax: 3,
 	extraParams: [],
+	taskSeconds: videoTaskSeconds,
 } as const;
 
 /** Video models, in the order the node lists them. */
@@ -134,6 +145,7 @@ export const videoModelCatalog = {
 		referTypes: null,
 		referenceAudiosMax: 0,
 		extraParams: ['character_orientation'],
+		taskSeconds: videoTaskSeconds,
 	},
 	'doubao/seedance-2.0': {
 		name: 'Seedance 2.0 (ByteDance)',
@@ -162,6 +174,7 @@ export const videoModelCatalog = {
 		referTypes: null,
 		referenceAudiosMax: 0,
 		extraParams: ['audio_setting'],
+		taskSeconds: videoTaskSeconds,
 	},
 } as const;
 
@@ -170,6 +183,13 @@ export type ModelId = ImageModelId | VideoModelId;
 
 export const imageModelIds = Object.keys(imageModelCatalog) as ImageModelId[];
 export const videoModelIds = Object.keys(videoModelCatalog) as VideoModelId[];
+
+/** How long a task of `model` usually takes, in seconds; undefined for a model the catalog does not know. */
+export function expectedTaskSeconds(model: string): { low: number; high: number } | undefined {
+	if (model in imageModelCatalog) return imageModelCatalog[model as ImageModelId].taskSeconds;
+	if (model in videoModelCatalog) return videoModelCatalog[model as VideoModelId].taskSeconds;
+	return undefined;
+}
 
 export function modelKind(model: string): TaskKind | undefined {
 	if (model in imageModelCatalog) return 'image';

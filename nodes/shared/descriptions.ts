@@ -1,8 +1,7 @@
 // Parameters the three nodes share, and how to read them for one item.
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { TaskKind } from './catalog';
-import { scheduleWithin } from './poller';
-import type { PollSchedule } from './poller';
+import type { PollBounds } from './task-pace';
 
 /** imini's advice: give up after about 2 minutes for an image and 10 for a video. */
 export const defaultTimeoutSeconds: Record<TaskKind, number> = { image: 120, video: 600 };
@@ -30,12 +29,16 @@ export const taskTypeProperty: INodeProperties = {
 	description: 'Image and video tasks are looked up at different addresses',
 };
 
+/** Hidden on the tool variant: an agent's model gets file URLs, never files (see tool-mode.ts). */
+const hiddenAsTool: INodeProperties['displayOptions'] = { hide: { '@tool': [true] } };
+
 export const downloadProperty: INodeProperties = {
 	displayName: 'Download Results',
 	name: 'download',
 	type: 'boolean',
 	default: true,
 	description: 'Whether to download finished images and videos as binary data (one item per file). Off returns their URLs only; imini keeps them for a limited time.',
+	displayOptions: hiddenAsTool,
 };
 
 export function timeoutProperty(kind: TaskKind | null, show: INodeProperties['displayOptions'] = undefined): INodeProperties {
@@ -46,7 +49,7 @@ export function timeoutProperty(kind: TaskKind | null, show: INodeProperties['di
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: seconds,
-		description: `How long to wait for the task to finish${kind ? '' : ' (imini suggests 120 for images, 600 for videos)'}`,
+		description: `How long to wait for the task to finish, counted from when imini created it${kind ? '' : ' (imini suggests 120 for images, 600 for videos)'}`,
 		...(show ? { displayOptions: show } : {}),
 	};
 }
@@ -82,7 +85,8 @@ export const pollingOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, numberPrecision: 1 },
 		default: 2,
-		description: 'Wait this long after submitting before the first status check (imini suggests 2)',
+		description:
+			'The first status check happens this long after submitting. Without this option the node picks it: 2 s for a model it does not know, later for one whose tasks it expects to take longer.',
 	},
 	{
 		displayName: 'Longest Check Interval (Seconds)',
@@ -90,7 +94,8 @@ export const pollingOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0.1, numberPrecision: 1 },
 		default: 5,
-		description: 'Checks back off 2 s, 3 s, 5 s; this caps the interval (imini suggests 5)',
+		description:
+			"No two checks of a task are further apart than this. Without this option the node learns how long this run's tasks take and checks every 2 s (imini's advice) around then, less often before and after.",
 	},
 ];
 
@@ -105,8 +110,11 @@ export function readFileOptions(ctx: IExecuteFunctions, itemIndex: number): File
 	};
 }
 
-/** The polling schedule is read once per run: one poller serves every item. */
-export function readSchedule(ctx: IExecuteFunctions): PollSchedule {
+/** The polling options are read once per run: one poller serves every item. Unset = automatic. */
+export function readPollBounds(ctx: IExecuteFunctions): PollBounds {
 	const options = ctx.getNodeParameter('options', 0, {}) as { firstCheckAfter?: number; maxCheckInterval?: number };
-	return scheduleWithin((options.firstCheckAfter ?? 2) * 1000, (options.maxCheckInterval ?? 5) * 1000);
+	return {
+		firstCheckMs: options.firstCheckAfter === undefined ? undefined : options.firstCheckAfter * 1000,
+		longestIntervalMs: options.maxCheckInterval === undefined ? undefined : options.maxCheckInterval * 1000,
+	};
 }

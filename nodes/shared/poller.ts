@@ -1,10 +1,18 @@
-// One poller for all the tasks of a node run. Each task keeps imini's recommended schedule
-// (first check 2 s after submit, then 2 s, 3 s, 5 s, 5 s, ...) measured from its own submit,
-// but a single loop sleeps until the next task is due and checks every due task at once, so
-// 50 tasks cost one timer, not 50, and each is noticed on its own schedule.
+// One poller for all the tasks of a node run. Each task is checked on its own schedule, counted
+// from its own submit: when tasks of its model and settings have finished in this run, around
+// the age they finished at (task-pace.ts); before that, around the catalog's estimate for the
+// model; without either, on imini's advice (first check after 2 s, then 2 s, 3 s, 5 s, 5 s ...).
+// A single loop sleeps until the next task is due and checks every due task at once, so 50
+// tasks cost one timer, not 50.
+//
+// Every check goes through the client's quota scheduler (quota.ts): under a rate limit a check
+// waits its turn there, and this task's next check is counted from when that answer arrived, so
+// the cadence here never adds to a queue the quota is holding back.
 import { sleep as n8nSleep } from 'n8n-workflow';
 import type { TaskKind } from './catalog';
 import { QuotaExhaustedError, TaskTimeoutError } from './errors';
+import { delayForAge, minInterval, paceKey } from './task-pace';
+import type { PollBounds, TaskPace } from './task-pace';
 import type { IminiTask } from './transport';
 
 export type PollSchedule = {
@@ -17,11 +25,12 @@ export type PollSchedule = {
 /** imini's advice: first poll after 2 s, then back off 2 s / 3 s / 5 s. */
 export const vendorSchedule: PollSchedule = { firstCheckMs: 2_000, intervalsMs: [2_000, 3_000, 5_000] };
 
-/** Scales the vendor schedule to user bounds: a first check and a longest interval. */
-export function scheduleWithin(firstCheckMs: number, maxIntervalMs: number): PollSchedule {
+/** imini's schedule within the user's bounds: the fallback when nothing is known about a task's pace. */
+export function scheduleWithin(bounds: PollBounds): PollSchedule {
+	const longest = bounds.longestIntervalMs ?? Number.POSITIVE_INFINITY;
 	return {
-		firstCheckMs,
-		intervalsMs: vendorSchedule.intervalsMs.map((ms) => Math.min(ms, maxIntervalMs)),
+		firstCheckMs: bounds.firstCheckMs ?? Math.min(vendorSchedule.firstCheckMs, longest),
+		intervalsMs: vendorSchedule.intervalsMs.map((ms) => Math.min(ms, longest)),
 	};
 }
 
@@ -50,7 +59,12 @@ export const realClock: PollerClock = {
 export type PollerOptions = {
 	/** One status check; `deadlineAt` is the task's deadline (a wait for the quota ends there). */
 	fetchTask: (kind: TaskKind, taskId: string, deadlineAt: number) => Promise<IminiTask>;
-	schedule: PollSchedule;
+	/** The user's polling options. */
+	bounds?: PollBounds;
+	/** What this run has learned about task durations; without it, every task follows `fallback`. */
+	pace?: TaskPace;
+	/** The schedule of a task whose pace is unknown (default: imini's, within `bounds`). */
+	fallback?: PollSchedule;
 	/** n8n's execution cancel signal: aborting it stops every wait at once. */
 	signal?: AbortSignal;
 	clock?: PollerClock;
@@ -59,13 +73,39 @@ export type PollerOptions = {
 	onCheck?: (task: IminiTask) => void;
 };
 
+export type WaitOptions = {
+	timeoutMs: number;
+	/** When the task was submitted (default: now); the deadline and its pace count from there. */
+	submittedAt?: number;
+	/** The model and request body (Imini Generate): tasks alike in both share a pace. */
+	model?: string;
+	body?: Record<string, unknown>;
+	/** The task as already looked up (Imini Wait): no check is spent to learn its model and age. */
+	seen?: IminiTask;
+};
+
+/** How late the check due on the deadline may still start. */
+const LAST_CHECK_GRACE_MS = 250;
+
+/** Steps of the golden ratio spread turns evenly over [0, 1), however many tasks there are. */
+const GOLDEN = 0.618_033_988_75;
+
 type Watch = {
 	kind: TaskKind;
 	taskId: string;
 	startedAt: number;
 	deadlineAt: number;
+	/** When imini created the task, on this clock; the age its pace is planned by. */
+	createdAt?: number;
+	model?: string;
+	key?: string;
 	checks: number;
+	/** Where this task's sparse checks fall among its siblings' (task-pace.ts, SPREAD). */
+	turn: number;
+	/** When the last check's answer arrived. */
+	lastCheckAt?: number;
 	nextAt: number;
+	checking: boolean;
 	/** The last status seen; none until a check got through. */
 	lastTask?: IminiTask;
 	resolve: (task: IminiTask) => void;
@@ -75,7 +115,10 @@ type Watch = {
 export class TaskPoller {
 	private readonly watches = new Set<Watch>();
 	private readonly clock: PollerClock;
-	private loop: Promise<void> | undefined;
+	private readonly bounds: PollBounds;
+	private readonly fallback: PollSchedule;
+	private running = false;
+	private watched = 0;
 	private wake: AbortController | undefined;
 	private sleepingUntil = Number.POSITIVE_INFINITY;
 	private readonly options: PollerOptions;
@@ -83,33 +126,46 @@ export class TaskPoller {
 	constructor(options: PollerOptions) {
 		this.options = options;
 		this.clock = options.clock ?? realClock;
+		this.bounds = options.bounds ?? {};
+		this.fallback = options.fallback ?? scheduleWithin(this.bounds);
 	}
 
 	/**
 	 * Resolves with the settled task (succeeded or failed), or rejects with TaskTimeoutError once
-	 * `timeoutMs` has passed since `submittedAt`, or with the error of a check that failed for good.
+	 * `timeoutMs` has passed since the submit, or with the error of a check that failed for good.
 	 */
-	async waitFor(kind: TaskKind, taskId: string, timeoutMs: number, submittedAt = this.clock.now()): Promise<IminiTask> {
+	async waitFor(kind: TaskKind, taskId: string, options: WaitOptions): Promise<IminiTask> {
+		const { seen } = options;
+		if (seen && isSettled(seen)) return seen;
+		const startedAt = options.submittedAt ?? this.clock.now();
 		return await new Promise<IminiTask>((resolve, reject) => {
-			const watch: Watch = {
-				kind,
-				taskId,
-				startedAt: submittedAt,
-				deadlineAt: submittedAt + timeoutMs,
-				checks: 0,
-				nextAt: Math.min(submittedAt + this.options.schedule.firstCheckMs, submittedAt + timeoutMs),
-				resolve,
-				reject,
-			};
 			if (this.options.signal?.aborted) {
 				reject(this.options.signal.reason);
 				return;
 			}
+			const watch: Watch = {
+				kind,
+				taskId,
+				startedAt,
+				deadlineAt: startedAt + options.timeoutMs,
+				createdAt: options.model === undefined ? undefined : startedAt,
+				model: options.model,
+				key: options.model === undefined ? undefined : paceKey(options.model, options.body),
+				checks: 0,
+				turn: (this.watched++ * GOLDEN) % 1,
+				nextAt: 0,
+				checking: false,
+				resolve,
+				reject,
+			};
+			if (seen) this.identify(watch, seen);
+			watch.nextAt = this.planNext(watch);
 			this.watches.add(watch);
 			if (watch.nextAt < this.sleepingUntil) this.wake?.abort();
-			this.loop ??= this.run().finally(() => {
-				this.loop = undefined;
-			});
+			if (!this.running) {
+				this.running = true;
+				this.run().catch((error: unknown) => this.rejectAll(error));
+			}
 		});
 	}
 
@@ -117,10 +173,18 @@ export class TaskPoller {
 		return this.watches.size;
 	}
 
+	/**
+	 * `running` is cleared in the same tick as the loop finds nothing left to watch, so a task
+	 * added right after (by a caller resuming from the last resolve) always finds a loop to join.
+	 */
 	private async run(): Promise<void> {
 		const cancel = this.options.signal;
-		while (this.watches.size > 0) {
-			if (cancel?.aborted) return this.rejectAll(cancel.reason);
+		for (;;) {
+			if (cancel?.aborted) this.rejectAll(cancel.reason);
+			if (this.watches.size === 0) {
+				this.running = false;
+				return;
+			}
 			const now = this.clock.now();
 			const due = [...this.watches].filter((w) => w.nextAt <= now);
 			if (due.length > 0) {
@@ -155,8 +219,11 @@ export class TaskPoller {
 
 	private async check(watch: Watch): Promise<void> {
 		let task: IminiTask;
+		watch.checking = true;
 		try {
-			task = await this.options.fetchTask(watch.kind, watch.taskId, watch.deadlineAt);
+			// The last check is due on the deadline itself, and timers fire late: it may still start
+			// a moment after (if the quota lets it), rather than be refused as past its deadline.
+			task = await this.options.fetchTask(watch.kind, watch.taskId, Math.max(watch.deadlineAt, this.clock.now() + LAST_CHECK_GRACE_MS));
 		} catch (error) {
 			this.watches.delete(watch);
 			if (this.options.signal?.aborted) watch.reject(this.options.signal.reason);
@@ -167,21 +234,75 @@ export class TaskPoller {
 				watch.reject(new TaskTimeoutError(watch.kind, lastSeen, this.clock.now() - watch.startedAt, 'rate limit'));
 			} else watch.reject(error);
 			return;
+		} finally {
+			watch.checking = false;
 		}
-		watch.checks++;
-		watch.lastTask = task;
-		this.options.onCheck?.(task);
 		const now = this.clock.now();
+		watch.checks++;
+		watch.lastCheckAt = now;
+		watch.lastTask = task;
+		this.identify(watch, task);
+		this.options.onCheck?.(task);
 		if (isSettled(task)) {
 			this.watches.delete(watch);
 			watch.resolve(task);
+			if (watch.key && this.options.pace?.learn(watch.key, task)) this.replan(watch.key);
 		} else if (now >= watch.deadlineAt) {
 			this.watches.delete(watch);
 			watch.reject(new TaskTimeoutError(watch.kind, task, now - watch.startedAt));
 		} else {
-			// The last check lands on the deadline itself, so a task that finishes just in time counts.
-			watch.nextAt = Math.min(now + delayBeforeCheck(this.options.schedule, watch.checks + 1), watch.deadlineAt);
+			watch.nextAt = this.planNext(watch);
 		}
+	}
+
+	/** A task's own answer tells its model and age, when the caller could not (Imini Wait). */
+	private identify(watch: Watch, task: IminiTask): void {
+		if (watch.key !== undefined) return;
+		const createdAt = Date.parse(task.created_at);
+		watch.model = task.model;
+		watch.key = paceKey(task.model);
+		// imini's clock, taken as this one's (both are NTP time); never in the future.
+		if (Number.isFinite(createdAt)) watch.createdAt = Math.min(createdAt, this.clock.now());
+	}
+
+	/**
+	 * A sibling just finished: the others of its kind are due around the same age. A check is
+	 * pulled earlier only when that gains more than the 2 s it would then hold the next one back:
+	 * a task due in a moment is checked then, not now (younger, and perhaps not done yet).
+	 */
+	private replan(key: string): void {
+		const floor = minInterval(this.bounds);
+		for (const watch of this.watches) {
+			if (watch.key !== key || watch.checking) continue;
+			const planned = this.planNext(watch);
+			if (planned < watch.nextAt - floor) watch.nextAt = planned;
+		}
+	}
+
+	/**
+	 * When to check `watch` next: never sooner than 2 s after its last check (or its submit),
+	 * never later than its deadline, and never just before the deadline, where a check would
+	 * leave less than 2 s to the last one, which lands on the deadline itself.
+	 */
+	private planNext(watch: Watch): number {
+		const floor = minInterval(this.bounds);
+		const from = watch.lastCheckAt ?? watch.startedAt;
+		const window = watch.key === undefined || watch.createdAt === undefined ? undefined : this.options.pace?.window(watch.key, watch.model);
+		let at: number;
+		if (watch.checks === 0 && this.bounds.firstCheckMs !== undefined) at = watch.startedAt + this.bounds.firstCheckMs;
+		else if (window && watch.createdAt !== undefined) at = from + delayForAge(from - watch.createdAt, window, this.bounds, this.siblings(watch.key), (watch.turn + watch.checks * GOLDEN) % 1);
+		else at = from + delayBeforeCheck(this.fallback, watch.checks + 1);
+		at = Math.max(at, this.clock.now(), watch.lastCheckAt === undefined ? 0 : watch.lastCheckAt + floor);
+		const { deadlineAt } = watch;
+		if (at >= deadlineAt) return deadlineAt;
+		if (deadlineAt - at < floor) return deadlineAt - floor >= from + floor ? deadlineAt - floor : deadlineAt;
+		return at;
+	}
+
+	private siblings(key: string | undefined): number {
+		let count = 0;
+		for (const watch of this.watches) if (watch.key === key) count++;
+		return Math.max(1, count);
 	}
 
 	private rejectAll(reason: unknown): void {

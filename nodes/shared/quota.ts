@@ -7,8 +7,11 @@
 //   says so) plus up to 2.5 s of jitter, then one request at a time probes until one is
 //   accepted. That is a cycle: from its start to the recovery, imini let `accepted` calls
 //   through, so `cycle / accepted` is a spacing the quota sustains. Calls are then spaced that
-//   far apart (±20 % jitter, so that runs sharing a key do not fall into step), and the spacing
-//   shrinks by about 10 % per cycle while calls are queueing, until the next 429 measures again.
+//   far apart (±10 % jitter, so that runs sharing a key do not fall into step), and the spacing
+//   shrinks by about 10 % per cycle while calls are queueing. A later 429 marks the pace it
+//   came at as too fast: the spacing backs off by 10 % and then creeps back up to just below
+//   that mark, where it stays (a tight quota costs one pause, not one per cycle) until five
+//   cycles pass without a 429, when it may probe upwards again.
 // - A call refused with 429 made nothing happen on imini (a refused submit created no task):
 //   it keeps its place in line and goes again. It is not a failure and no retry is counted.
 // - Deliveries (status checks and downloads of tasks already paid for) go before new submits,
@@ -40,9 +43,15 @@ export const RATE_LIMIT_PAUSE_MS = 5_000;
 /** Up to this much random extra on every pause after a 429. */
 export const RATE_LIMIT_JITTER_MS = 2_500;
 /** Spacing between calls varies by this share either way. */
-export const PACE_JITTER = 0.2;
+export const PACE_JITTER = 0.1;
 /** How much faster the pace gets per learned cycle while calls are queueing. */
 const PACE_INCREASE_PER_CYCLE = 0.1;
+/** How much slower than a pace that met a 429 to go on. */
+const PACE_BACKOFF = 0.1;
+/** A pace that met a 429 is not approached closer than this. */
+const CEILING_MARGIN = 0.05;
+/** Cycles without a 429 after which a pace that met one may be tried again. */
+const CEILING_CYCLES = 5;
 export const DEFAULT_STALL_LIMIT_MS = 5 * 60_000;
 
 export function isRateLimited(error: unknown): error is IminiHttpError {
@@ -77,6 +86,9 @@ export class QuotaScheduler {
 	/** Spacing between call starts; 0 is full speed. */
 	private paceMs = 0;
 	private cycleMs = 0;
+	/** A spacing that met a 429 (0: none): the pace stays just slower than this. */
+	private ceilingPaceMs = 0;
+	private ceilingSetAt = 0;
 	private nextStartAt = 0;
 	private pausedUntil = 0;
 	/** Set from the first 429 until a call is accepted again. */
@@ -158,15 +170,17 @@ export class QuotaScheduler {
 		for (;;) {
 			if (signal?.aborted) for (const waiter of this.queue.splice(0)) waiter.fail(signal.reason);
 			const now = clock.now();
+			const startAt = this.probeInFlight ? Number.POSITIVE_INFINITY : Math.max(now, this.pausedUntil, this.nextStartAt);
+			if (this.queue.length > 0 && startAt <= now) {
+				// Nothing holds calls back: the best one goes, even one at its deadline (a poller's
+				// last check lands on the deadline itself). Deadlines bite only while calls wait.
+				this.startNext(now);
+				continue;
+			}
 			this.expire(now);
 			if (this.queue.length === 0) {
 				this.pumping = false;
 				return;
-			}
-			const startAt = this.probeInFlight ? Number.POSITIVE_INFINITY : Math.max(now, this.pausedUntil, this.nextStartAt);
-			if (startAt <= now) {
-				this.startNext(now);
-				continue;
 			}
 			await this.sleepUntil(Math.min(startAt, this.nextExpiry()), now);
 		}
@@ -202,7 +216,10 @@ export class QuotaScheduler {
 			this.nextStartAt = now + this.paceMs * (1 - PACE_JITTER + 2 * PACE_JITTER * this.options.random());
 			// Calls are queueing at this pace: it may be too careful, so speed up a little.
 			if (this.queue.length > 0 && now - this.lastPaceIncreaseAt >= this.cycleMs / 10) {
-				this.paceMs *= 1 - PACE_INCREASE_PER_CYCLE / 10;
+				if (this.ceilingPaceMs > 0 && now - this.ceilingSetAt >= CEILING_CYCLES * this.cycleMs) this.ceilingPaceMs = 0;
+				const faster = this.paceMs * (1 - PACE_INCREASE_PER_CYCLE / 10);
+				const closest = this.ceilingPaceMs * (1 + CEILING_MARGIN);
+				this.paceMs = Math.max(faster, Math.min(this.paceMs, closest));
 				this.lastPaceIncreaseAt = now;
 			}
 		}
@@ -260,8 +277,18 @@ export class QuotaScheduler {
 		// Two accepted calls are the least that says anything about the quota; with fewer (the key
 		// was already spent by someone else), keep the pace and measure the next cycle.
 		if (acceptedBefore >= 2 && cycle > 0) {
-			this.paceMs = cycle / acceptedBefore;
-			this.cycleMs = cycle;
+			const measured = cycle / acceptedBefore;
+			if (this.paceMs === 0) {
+				// The first cycle: calls went at full speed until the quota was spent, so this is
+				// the quota itself.
+				this.paceMs = measured;
+				this.cycleMs = cycle;
+			} else {
+				// A paced cycle also counts the pause after its 429 (up to a fifth of a cycle):
+				// it only says something when the quota has shrunk well below the pace (another
+				// workflow started using the key), and then it wins.
+				this.paceMs = Math.max(this.paceMs, measured * 0.8);
+			}
 		}
 		this.limitedSince = undefined;
 		this.cycleStart = now;
@@ -273,6 +300,12 @@ export class QuotaScheduler {
 	private refused(ticket: Ticket, retryAfterMs: number | undefined): void {
 		const now = this.options.clock.now();
 		this.counters.rateLimited++;
+		if (this.limitedSince === undefined && this.paceMs > 0 && ticket.startedAt >= this.ceilingSetAt) {
+			// A paced call met a 429: that pace is too fast for this quota.
+			this.ceilingPaceMs = this.paceMs;
+			this.ceilingSetAt = now;
+			this.paceMs *= 1 + PACE_BACKOFF;
+		}
 		this.limitedSince ??= now;
 		this.lastRefusalAt = now;
 		if (ticket.probe) this.probeInFlight = false;

@@ -6,8 +6,10 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { TaskKind } from './catalog';
 import { cancelledError } from './errors';
-import { readSchedule } from './descriptions';
+import { readPollBounds } from './descriptions';
 import { TaskPoller } from './poller';
+import { runsAsTool } from './tool-mode';
+import { TaskPace } from './task-pace';
 import { CREDENTIAL_TYPE, createIminiClient, PRODUCTION_BASE_URL } from './transport';
 import type { IminiClient } from './transport';
 
@@ -88,7 +90,10 @@ export async function runItems(ctx: IExecuteFunctions, maxInFlight: number, perI
 
 	const poller = new TaskPoller({
 		fetchTask: async (kind, taskId, deadlineAt) => (await client.getTask(kind, taskId, deadlineAt)).value,
-		schedule: readSchedule(ctx),
+		bounds: readPollBounds(ctx),
+		// Learned afresh in each run: a run's tasks share a model and settings, and imini's pace
+		// changes with its load.
+		pace: new TaskPace(),
 		signal: run.signal,
 		onCheck: (task) => ledger.update(task.task_id, task.status),
 	});
@@ -107,7 +112,8 @@ export async function runItems(ctx: IExecuteFunctions, maxInFlight: number, perI
 			} catch (error) {
 				if (cancel?.aborted || (run.signal.aborted && failure)) return;
 				const nodeError = asNodeError(ctx, error, itemIndex);
-				if (ctx.continueOnFail()) {
+				// An agent's model reads an error item; a thrown error would reach it as an empty result.
+				if (ctx.continueOnFail() || runsAsTool(ctx)) {
 					// Only `error`, `message` and `details` at the top: n8n then routes the item to the
 					// error output when the node's On Error setting asks for one.
 					const tasks = ledger.forItem(itemIndex);

@@ -13,6 +13,11 @@ export type SettleOptions = {
 	timeoutMs: number;
 	/** When the task was submitted (the schedule and the deadline count from there). */
 	submittedAt?: number;
+	/** The model and request body when known (Imini Generate): tasks alike in both are paced alike. */
+	model?: string;
+	body?: Record<string, unknown>;
+	/** The task as already looked up (Imini Wait). */
+	seen?: IminiTask;
 	download: FileOptions | null;
 	/** 'error': a timeout fails the item; 'output': the task is output as still running. */
 	onTimeout: 'error' | 'output';
@@ -28,7 +33,8 @@ export async function settle(
 ): Promise<INodeExecutionData[]> {
 	let task: IminiTask;
 	try {
-		task = await run.poller.waitFor(kind, taskId, options.timeoutMs, options.submittedAt);
+		const { timeoutMs, submittedAt, model, body, seen } = options;
+		task = await run.poller.waitFor(kind, taskId, { timeoutMs, submittedAt, model, body, seen });
 	} catch (error) {
 		if (error instanceof TaskTimeoutError) {
 			if (options.onTimeout === 'output') return await taskItems(ctx, run.client, kind, error.lastTask as IminiTask, null, itemIndex);

@@ -34,8 +34,8 @@ if (flags.help) {
   --requests <n>       requests per capacity run (default 3000, quick 1000)
   --connections <n>    load-generator connections (default 8 = the poller's check concurrency)
   --quota-rows <n>     rows through the rate quota (default 50, quick 20)
-  --quota-requests <n> the quota's calls per window (default 40, quick 30)
-  --quota-window <s>   the quota's sliding window (default 20, quick 10)
+  --quota-requests <n> the quota's calls per window (default 60, quick 30)
+  --quota-window <s>   the quota's sliding window (default 60, quick 20)
   --queue-calls <n>    webhook calls of 5 prompts in the queue-mode burst (default 20, quick 10)
   --queue-quota-calls <n>  the same through the quota (--quota-requests, --quota-window) (default 5, quick 2)
   --only <list>        comma-separated subset of: batch,polling,quota,memory,capacity,queue
@@ -63,8 +63,8 @@ export const settings = {
 	requests: intFlag(flags.requests, 3000, 1000),
 	connections: intFlag(flags.connections, 8, 8),
 	quotaRows: intFlag(flags['quota-rows'], 50, 20),
-	quotaRequests: intFlag(flags['quota-requests'], 40, 30),
-	quotaWindowSeconds: intFlag(flags['quota-window'], 20, 10),
+	quotaRequests: intFlag(flags['quota-requests'], 60, 30),
+	quotaWindowSeconds: intFlag(flags['quota-window'], 60, 20),
 	queueCalls: intFlag(flags['queue-calls'], 20, 10),
 	queueQuotaCalls: intFlag(flags['queue-quota-calls'], 5, 2),
 };

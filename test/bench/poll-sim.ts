@@ -5,19 +5,27 @@
 // Each case submits many tasks into ONE poller (as a batch does), spread over the first 2.5 s,
 // with task times spread evenly over ±20% of the nominal time (stratified, not random: the
 // result is the same on every run). A check takes no virtual time (the network round trip is
-// measured for real by the capacity figure). For every task we record when it finished, when
-// the poller's check first saw it settled, and how many checks it cost.
+// measured for real by the capacity figure). Like imini, every answer carries the task's model
+// and `created_at`, and a finished task its `completed_at`, so a learning poller learns here what
+// it would learn from imini. For every task we record when it finished, when the poller's check
+// first saw it settled, and how many checks it cost.
 //
 // Compiled to CommonJS by test/bench/tsconfig.json; run by processes.ts (runChild) with child_process.fork.
-import { scheduleWithin, TaskPoller, vendorSchedule } from '../../nodes/shared/poller';
+import { TaskPoller } from '../../nodes/shared/poller';
 import type { PollSchedule } from '../../nodes/shared/poller';
 import type { TaskKind } from '../../nodes/shared/catalog';
+import { TaskPace } from '../../nodes/shared/task-pace';
+import type { PollBounds } from '../../nodes/shared/task-pace';
 import type { IminiTask } from '../../nodes/shared/transport';
 import { VirtualClock } from '../harness/virtual-clock';
 
-export type PollCase = { kind: TaskKind; seconds: number };
-/** A schedule to compare: fixed, or the node's own (`vendorSchedule`, optionally capped as the node's options do). */
-export type ScheduleSpec = { name: string; schedule?: PollSchedule; vendorCappedAtMs?: number };
+/** Tasks of `model` (the catalog's estimate for it is where a learning poller starts) taking about `seconds`. */
+export type PollCase = { kind: TaskKind; model: string; seconds: number };
+/**
+ * A poller to compare: learning (`learn`) or not; with the user's bounds (the node's options);
+ * with a fixed schedule instead of imini's for tasks whose pace is not known.
+ */
+export type ScheduleSpec = { name: string; learn: boolean; bounds?: PollBounds; fallback?: PollSchedule };
 export type PollSpec = { tasks: number; jitter: number; cases: PollCase[]; schedules: ScheduleSpec[] };
 export type PollResult = {
 	schedule: string;
@@ -32,11 +40,15 @@ export type PollResult = {
 
 type SimTask = { submittedAt: number; durationMs: number; polls: number; noticedAt?: number };
 
-export async function simulate(schedule: PollSchedule, kind: TaskKind, seconds: number, count: number, jitter: number): Promise<Omit<PollResult, 'schedule'>> {
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export async function simulate(spec: ScheduleSpec, { kind, model, seconds }: PollCase, count: number, jitter: number): Promise<Omit<PollResult, 'schedule'>> {
 	const clock = new VirtualClock();
 	const tasks = new Map<string, SimTask>();
 	const poller = new TaskPoller({
-		schedule,
+		bounds: spec.bounds,
+		fallback: spec.fallback,
+		pace: spec.learn ? new TaskPace() : undefined,
 		clock,
 		fetchTask: async (_kind, taskId) => {
 			const task = tasks.get(taskId)!;
@@ -44,7 +56,8 @@ export async function simulate(schedule: PollSchedule, kind: TaskKind, seconds: 
 			const now = clock.now();
 			const settled = now - task.submittedAt >= task.durationMs;
 			if (settled) task.noticedAt ??= now;
-			return { task_id: taskId, status: settled ? 'succeeded' : 'processing' } as IminiTask;
+			const times = { created_at: iso(task.submittedAt), completed_at: settled ? iso(task.submittedAt + task.durationMs) : null };
+			return { task_id: taskId, model, request_id: 'req_sim', status: settled ? 'succeeded' : 'processing', ...times } as IminiTask;
 		},
 	});
 	const nominalMs = seconds * 1000;
@@ -58,7 +71,7 @@ export async function simulate(schedule: PollSchedule, kind: TaskKind, seconds: 
 		waits.push(
 			clock.sleep(submitOffset).then(async () => {
 				tasks.set(taskId, { submittedAt: clock.now(), durationMs, polls: 0 });
-				return await poller.waitFor(kind, taskId, timeoutMs, clock.now());
+				return await poller.waitFor(kind, taskId, { timeoutMs, submittedAt: clock.now(), model });
 			}),
 		);
 	}
@@ -82,10 +95,9 @@ export async function simulate(schedule: PollSchedule, kind: TaskKind, seconds: 
 async function main(): Promise<void> {
 	const spec = JSON.parse(process.argv[2] ?? '{}') as PollSpec;
 	const results: PollResult[] = [];
-	for (const { kind, seconds } of spec.cases) {
-		for (const { name, schedule, vendorCappedAtMs } of spec.schedules) {
-			const used = schedule ?? (vendorCappedAtMs ? scheduleWithin(vendorSchedule.firstCheckMs, vendorCappedAtMs) : vendorSchedule);
-			results.push({ schedule: name, ...(await simulate(used, kind, seconds, spec.tasks, spec.jitter)) });
+	for (const pollCase of spec.cases) {
+		for (const schedule of spec.schedules) {
+			results.push({ schedule: schedule.name, ...(await simulate(schedule, pollCase, spec.tasks, spec.jitter)) });
 		}
 	}
 	process.send?.({ type: 'report', results }, () => process.exit(0));

@@ -194,5 +194,7 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): Imini Generate`, () => 
 		const size = await preview.evaluate((img: PageImage) => ({ width: img.naturalWidth, height: img.naturalHeight }));
 		// Aspect ratio 16:9, as in the example.
 		expect(size.width).toBeGreaterThan(size.height);
+		// What a person sees: the picture, captioned by the mock with the prompt it was asked for.
+		await page.screenshot({ path: join(SCREENSHOTS, 'result-preview.png') });
 	});
 });

@@ -39,8 +39,8 @@ function promptOf(taskId: string): unknown {
 }
 
 describe('the example workflows, in a real n8n', () => {
-	it('are all there', () => {
-		expect(exampleWorkflows().map((w) => w.id)).toEqual(['iminiEx1PromptImg', 'iminiEx2Batch', 'iminiEx3SubmitWait', 'iminiEx4ImageToVideo', 'iminiEx5Errors', 'iminiEx6Webhook']);
+	it('are all there (6 · the chat agent is chatted with in agent.e2e.test.ts; 7 · the webhook runs in test/scale)', () => {
+		expect(exampleWorkflows().map((w) => w.id)).toEqual(['iminiEx1PromptImg', 'iminiEx2Batch', 'iminiEx3SubmitWait', 'iminiEx4ImageToVideo', 'iminiEx5Errors', 'iminiEx6AgentChat', 'iminiEx7Webhook']);
 	});
 
 	it('1 · prompt to image: one PNG of the asked size as binary data', async () => {

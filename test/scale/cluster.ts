@@ -1,7 +1,7 @@
 // The queue-mode setup the scale tests run against: PostgreSQL, Redis, n8n main and two workers
 // (dev/n8n/queue-mode.ts), the package installed from the packed tarball into every process's
 // user folder, and one offline imini per scenario. The first scenario runs the webhook example
-// (examples/06-webhook-prompts-to-images.json) exactly as shipped; every other one a copy of it
+// (examples/07-webhook-prompts-to-images.json) exactly as shipped; every other one a copy of it
 // on its own path, with its own credential (and so its own mock).
 import { request } from 'undici';
 import { startMock } from '../../mock-server/index.ts';

@@ -350,6 +350,19 @@ describe('wrapText', () => {
 		expect(wrapText('task_1234567890', 6, 4, byChars)).toEqual(['task_1', '234567', '890']);
 		expect(wrapText('  spaced \n  out  ', 20, 2, byChars)).toEqual(['spaced out']);
 	});
+
+	it('measures only what a caption can show of a huge prompt with no spaces, and never cuts an emoji in two', () => {
+		let measured = 0;
+		const counting = (text: string) => {
+			measured++;
+			return byChars(text);
+		};
+		const lines = wrapText('🦊'.repeat(32_000), 40, 4, counting);
+		expect(lines.map(byChars)).toEqual([40, 40, 40, 40]);
+		expect(lines.join('')).toBe(`${'🦊'.repeat(159)}…`);
+		// A character-by-character search would measure tens of thousands of strings.
+		expect(measured).toBeLessThan(200);
+	});
 });
 
 describe('readPngSize', () => {

@@ -150,13 +150,32 @@ describe('the quota scheduler', () => {
 		expect(scheduler.stats).toMatchObject({ accepted: total, rateLimited: refused });
 	});
 
-	it('spaces calls at the learned pace with ±20 % jitter', async () => {
+	it('a long run at the quota costs a pause now and then, not one per window', async () => {
+		const requests = 20;
+		const windowMs = 60_000;
+		const total = 600;
+		const { clock, call, imini } = setup({ requests, windowMs });
+		const run = load(call, total);
+		await clock.run();
+		await run;
+		// An episode: 429s until a call is accepted again. The first one ends the first window.
+		let episodes = 0;
+		for (let i = 1; i < imini.log.length; i++) if (imini.log[i].status === 429 && imini.log[i - 1].status === 200) episodes++;
+		const windows = clock.now() / windowMs;
+		expect(windows).toBeGreaterThan(29);
+		// Once the pace has met a 429 it stays just below it, and tries faster again only after
+		// five windows without one: about one pause per five windows, plus the first.
+		expect(episodes).toBeLessThanOrEqual(1 + windows / 4);
+		expect(clock.now()).toBeLessThanOrEqual((total / requests) * windowMs * 1.1);
+	});
+
+	it('spaces calls at the learned pace with ±10 % jitter', async () => {
 		const { clock, call, imini } = setup({ requests: 10, windowMs: 10_000 });
 		const run = load(call, 150);
 		await clock.run();
 		await run;
 		// Two calls in a row that imini accepted, the first not a probe (no 429 just before it):
-		// the gap is the pace when the first went out, ±20 % (the pace may shrink 1 % per step).
+		// the gap is the pace when the first went out, ±10 % (the pace may shrink 1 % per step).
 		const gaps: Array<{ gap: number; paceMs: number }> = [];
 		for (let i = 2; i < imini.log.length; i++) {
 			const [before, first, second] = imini.log.slice(i - 2, i + 1);
@@ -169,7 +188,7 @@ describe('the quota scheduler', () => {
 			expect(gap).toBeGreaterThanOrEqual(paceMs * (1 - PACE_JITTER) * 0.99);
 			expect(gap).toBeLessThanOrEqual((paceMs / 0.99) * (1 + PACE_JITTER));
 		}
-		// Jitter, not a fixed beat: the gaps differ, and spread over most of the ±20 %.
+		// Jitter, not a fixed beat: the gaps differ, and spread over most of the ±10 %.
 		const ratios = gaps.map(({ gap, paceMs }) => gap / paceMs);
 		expect(new Set(ratios.map((r) => r.toFixed(3))).size).toBeGreaterThan(gaps.length / 2);
 		expect(Math.max(...ratios) - Math.min(...ratios)).toBeGreaterThan(PACE_JITTER * 1.5);

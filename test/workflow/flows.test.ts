@@ -129,10 +129,14 @@ describe('errors a user can act on', () => {
 		expect(result.error!.message).toContain('expired');
 	});
 
-	it('429 on submit is retried after Retry-After, then succeeds', async () => {
+	it('a submit refused with 429 (no Retry-After) waits its turn, at least 5 s, then creates one task', async () => {
+		const before = h.mock.stats.submits;
+		const started = Date.now();
 		const result = await h.run({ nodes: [generate(image('busy [mock submit=429x1]'))] });
 		expect(result.status).toBe('success');
 		expect(result.output('Generate')[0].json.status).toBe('succeeded');
+		expect(Date.now() - started).toBeGreaterThanOrEqual(5_000);
+		expect(h.mock.stats.submits - before).toBe(1);
 	});
 
 	it('500 on submit is not retried: the task may exist, and a retry could be charged twice', async () => {

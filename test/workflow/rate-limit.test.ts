@@ -1,12 +1,16 @@
 // A sheet of 40 rows through an account whose rate quota is far below what the batch asks for,
 // with the node's defaults (wait, download, Max Tasks In Flight 10, imini's polling schedule,
 // Continue On Fail on so that any row that failed would show as an error item). The quota is
-// scaled down from a minute to a few seconds; imini's "wait at least 5 s after a 429" is not.
+// scaled down from a minute to 30 s, still longer than three retries 5-7.5 s apart can outlast
+// (the node before the quota scheduler delivered 27 of these 40 rows); imini's "wait at least
+// 5 s after a 429" is not scaled. No client can be faster than the quota's bound:
+// 40 rows x (1 submit + 1 check) / 40 calls per 30 s = 60 s.
 import { GENERATE, errorText, expectNoViolations, node, useWorkflows } from './setup';
 import type { Harness } from './setup';
 
 const ROWS = 40;
 const quota = { requests: 40, windowMs: 30_000 };
+const QUOTA_BOUND_MS = ((ROWS * 2) / quota.requests) * quota.windowMs;
 
 const rows = Array.from({ length: ROWS }, (_, i) => ({ json: { prompt: `row ${i}: a lighthouse at dusk` } }));
 
@@ -45,14 +49,14 @@ describe(`${ROWS} rows through a quota of ${quota.requests} calls per ${quota.wi
 		const h = useWorkflows({ simulator: { rateLimit: quota, imageTaskMs: 2_000 } });
 		it('delivers every row: one task each, none twice, no row failed on a 429', async () => {
 			await expectEveryRowDelivered(h);
-		});
+		}, 3 * QUOTA_BOUND_MS);
 	});
 
 	describe('429s with Retry-After (the mock\'s --retry-after)', () => {
 		const h = useWorkflows({ simulator: { rateLimit: quota, imageTaskMs: 2_000, retryAfter: true } });
 		it('delivers every row: one task each, none twice, no row failed on a 429', async () => {
 			await expectEveryRowDelivered(h);
-		});
+		}, 3 * QUOTA_BOUND_MS);
 	});
 });
 

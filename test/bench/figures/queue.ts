@@ -1,4 +1,4 @@
-// 6. Queue mode: the webhook example (examples/06) in n8n's scaling mode, n8n main and two
+// 6. Queue mode: the webhook example (examples/07) in n8n's scaling mode, n8n main and two
 // workers on PostgreSQL and Redis (dev/n8n/queue-mode.ts), the package installed from the packed
 // tarball into every user folder. Bursts of webhook calls of 5 prompts each, tasks of T = 10 s:
 //   queue        no rate limit: wall time from the first call to the last answer against T, the
