@@ -85,8 +85,6 @@ function messageFor(error: IminiHttpError, site: CallSite): string {
 			return site.call === 'download'
 				? `The result file of task ${site.taskId} is gone (404): imini only keeps results for a limited time.`
 				: `imini does not know task ${site.call === 'poll' ? site.taskId : ''} (404): the ID is wrong, belongs to another API key or to the other kind (image/video), or the task has expired.`;
-		case 429:
-			return `imini's rate limit is exceeded${task}${retried} (429). Run the workflow again in a minute, or lower "Max Tasks In Flight".`;
 		case 500:
 			return site.call === 'submit'
 				? 'imini had an internal error while creating the task (500). The task may or may not exist, so it was not resubmitted (a retry could be charged twice). Check your imini task history before running again.'

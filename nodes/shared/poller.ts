@@ -84,9 +84,6 @@ export type WaitOptions = {
 	seen?: IminiTask;
 };
 
-/** How late the check due on the deadline may still start. */
-const LAST_CHECK_GRACE_MS = 250;
-
 /** Steps of the golden ratio spread turns evenly over [0, 1), however many tasks there are. */
 const GOLDEN = 0.618_033_988_75;
 
@@ -221,9 +218,9 @@ export class TaskPoller {
 		let task: IminiTask;
 		watch.checking = true;
 		try {
-			// The last check is due on the deadline itself, and timers fire late: it may still start
-			// a moment after (if the quota lets it), rather than be refused as past its deadline.
-			task = await this.options.fetchTask(watch.kind, watch.taskId, Math.max(watch.deadlineAt, this.clock.now() + LAST_CHECK_GRACE_MS));
+			// The last check is due on the deadline itself and timers fire late: the quota scheduler
+			// still sends a call past its deadline when nothing holds it back (quota.ts).
+			task = await this.options.fetchTask(watch.kind, watch.taskId, watch.deadlineAt);
 		} catch (error) {
 			this.watches.delete(watch);
 			if (this.options.signal?.aborted) watch.reject(this.options.signal.reason);

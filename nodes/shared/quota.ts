@@ -54,7 +54,7 @@ const CEILING_MARGIN = 0.05;
 const CEILING_CYCLES = 5;
 export const DEFAULT_STALL_LIMIT_MS = 5 * 60_000;
 
-export function isRateLimited(error: unknown): error is IminiHttpError {
+function isRateLimited(error: unknown): error is IminiHttpError {
 	return error instanceof IminiHttpError && error.status === 429;
 }
 

@@ -8,7 +8,7 @@ import type { TaskKind } from './catalog';
 import { IminiHttpError, IminiNetworkError } from './errors';
 import type { IminiErrorBody } from './errors';
 import { QuotaScheduler } from './quota';
-import type { QuotaLane, QuotaStats } from './quota';
+import type { QuotaLane } from './quota';
 import { parseRetryAfter, withRetries } from './retry';
 import type { CallKind, RetryEnvironment } from './retry';
 
@@ -37,8 +37,6 @@ export interface IminiClient {
 	/** A status check; `deadlineAt` (epoch ms) bounds the wait for the quota. */
 	getTask(kind: TaskKind, taskId: string, deadlineAt?: number): Promise<Attempted<IminiTask>>;
 	download(url: string): Promise<Attempted<DownloadedFile>>;
-	/** How the run's API calls fared against the quota. */
-	quotaStats(): QuotaStats;
 }
 
 const paths = {
@@ -77,7 +75,7 @@ export function createIminiClient(ctx: IExecuteFunctions, baseUrl: string): Imin
 		const origin = new URL(url).origin;
 		let scheduler = schedulers.get(origin);
 		if (!scheduler) {
-			scheduler = new QuotaScheduler({ clock: { now: Date.now, sleep: async (ms, abort) => await sleep(ms, abort) }, random: Math.random, signal });
+			scheduler = new QuotaScheduler({ clock: { now: Date.now, sleep: async (ms, abort) => await sleep(ms, abort) }, random: env.random, signal });
 			schedulers.set(origin, scheduler);
 		}
 		return scheduler;
@@ -140,6 +138,5 @@ export function createIminiClient(ctx: IExecuteFunctions, baseUrl: string): Imin
 					contentLength: Number.isFinite(length) ? length : undefined,
 				};
 			})),
-		quotaStats: () => schedulers.get(new URL(root).origin)?.stats ?? { sent: 0, accepted: 0, rateLimited: 0, paceMs: 0 },
 	};
 }
