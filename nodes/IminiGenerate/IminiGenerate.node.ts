@@ -1,5 +1,6 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { readOnTimeout, readTimeoutMs } from '../shared/descriptions';
 import { toNodeError } from '../shared/errors';
 import { submittedJson } from '../shared/output';
 import { runItems } from '../shared/router';
@@ -46,12 +47,12 @@ export class IminiGenerate implements INodeType {
 				return [{ json: submittedJson(kind, submitted, model), pairedItem: { item: itemIndex } }];
 			}
 			const items = await settle(this, run, kind, submitted.task_id, itemIndex, {
-				timeoutMs: (this.getNodeParameter('timeout', itemIndex, kind === 'image' ? 120 : 600) as number) * 1000,
+				timeoutMs: readTimeoutMs(this, itemIndex, kind, body),
 				submittedAt,
 				model,
 				body,
 				download: readDownload(this, itemIndex),
-				onTimeout: 'error',
+				onTimeout: readOnTimeout(this, itemIndex),
 			});
 			// The submit's request_id is the one to quote when reconciling with imini.
 			for (const item of items) item.json.submit_request_id = submitted.request_id;

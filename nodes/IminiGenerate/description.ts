@@ -3,7 +3,7 @@
 // choices differ between models is declared once per distinct set of choices.
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { imageModelCatalog, imageModelIds, videoModelCatalog, videoModelIds } from '../shared/catalog';
-import { downloadProperty, fileOptions, pollingOptions, timeoutProperty } from '../shared/descriptions';
+import { downloadProperty, fileOptions, onTimeoutProperty, pollingOptions, timeoutProperty } from '../shared/descriptions';
 
 const image = { resource: ['image'] };
 const video = { resource: ['video'] };
@@ -361,8 +361,8 @@ export const generateProperties: INodeProperties[] = [
 		default: true,
 		description: 'Whether to wait until the task finishes and return its files. Off returns the task ID at once (continue with Imini Wait or Imini Get Task).',
 	},
-	timeoutProperty('image', { show: { ...image, waitForCompletion: [true] } }),
-	timeoutProperty('video', { show: { ...video, waitForCompletion: [true] } }),
+	{ ...timeoutProperty, displayOptions: { show: { waitForCompletion: [true] } } },
+	{ ...onTimeoutProperty, displayOptions: { show: { waitForCompletion: [true] } } },
 	{ ...downloadProperty, displayOptions: { ...downloadProperty.displayOptions, show: { waitForCompletion: [true] } } },
 	{
 		displayName: 'Options',

@@ -3,7 +3,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import {
 	downloadProperty,
 	fileOptions,
+	onTimeoutProperty,
 	pollingOptions,
+	readOnTimeout,
+	readTimeoutMs,
 	taskIdProperty,
 	taskTypeProperty,
 	timeoutProperty,
@@ -35,21 +38,8 @@ export class IminiWait implements INodeType {
 		properties: [
 			taskIdProperty,
 			taskTypeProperty,
-			timeoutProperty(null),
-			{
-				displayName: 'On Timeout',
-				name: 'onTimeout',
-				type: 'options',
-				default: 'error',
-				options: [
-					{ name: 'Fail', value: 'error', description: 'Stop with an error that names the task ID' },
-					{
-						name: 'Output the Task as Still Running',
-						value: 'output',
-						description: 'Return the task with its status (queued or processing), e.g. to loop back into this node',
-					},
-				],
-			},
+			timeoutProperty,
+			onTimeoutProperty,
 			downloadProperty,
 			{
 				displayName: 'Options',
@@ -68,9 +58,9 @@ export class IminiWait implements INodeType {
 			const { kind, task } = await resolveTask(this, run, itemIndex, taskId);
 			run.ledger.record(itemIndex, kind, taskId, 'processing');
 			return await settle(this, run, kind, taskId, itemIndex, {
-				timeoutMs: (this.getNodeParameter('timeout', itemIndex, 120) as number) * 1000,
+				timeoutMs: readTimeoutMs(this, itemIndex, kind),
 				download: readDownload(this, itemIndex),
-				onTimeout: this.getNodeParameter('onTimeout', itemIndex, 'error') as 'error' | 'output',
+				onTimeout: readOnTimeout(this, itemIndex),
 				seen: task,
 			});
 		});

@@ -191,6 +191,25 @@ export function expectedTaskSeconds(model: string): { low: number; high: number 
 	return undefined;
 }
 
+/**
+ * imini's own published client waits this long for any image and any video ("hard timeouts,
+ * flat across all models"; its earlier 120 / 300 / 600 s by resolution and 300-900 s by
+ * duration were all shorter). An automatic timeout is never shorter.
+ */
+export const iminiClientTimeoutSeconds: Record<TaskKind, number> = { image: 600, video: 1800 };
+
+/**
+ * The timeout used when the user leaves Timeout at 0 (automatic): imini's client's, plus time
+ * for settings that ask for more work (inferred: imini publishes no timings per setting): a
+ * minute per GPT Image 2 image beyond the first, two minutes per second of video beyond 10 s.
+ */
+export function automaticTimeoutSeconds(kind: TaskKind, body?: { num?: unknown; duration?: unknown }): number {
+	const base = iminiClientTimeoutSeconds[kind];
+	const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+	if (kind === 'image') return base + 60 * Math.max(0, count(body?.num) - 1);
+	return base + 120 * Math.max(0, count(body?.duration) - 10);
+}
+
 export function modelKind(model: string): TaskKind | undefined {
 	if (model in imageModelCatalog) return 'image';
 	if (model in videoModelCatalog) return 'video';

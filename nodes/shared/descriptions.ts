@@ -1,10 +1,8 @@
 // Parameters the three nodes share, and how to read them for one item.
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { automaticTimeoutSeconds, iminiClientTimeoutSeconds } from './catalog';
 import type { TaskKind } from './catalog';
 import type { PollBounds } from './task-pace';
-
-/** imini's advice: give up after about 2 minutes for an image and 10 for a video. */
-export const defaultTimeoutSeconds: Record<TaskKind, number> = { image: 120, video: 600 };
 
 export const taskIdProperty: INodeProperties = {
 	displayName: 'Task ID',
@@ -41,17 +39,42 @@ export const downloadProperty: INodeProperties = {
 	displayOptions: hiddenAsTool,
 };
 
-export function timeoutProperty(kind: TaskKind | null, show: INodeProperties['displayOptions'] = undefined): INodeProperties {
-	const seconds = defaultTimeoutSeconds[kind ?? 'image'];
-	return {
-		displayName: 'Timeout (Seconds)',
-		name: 'timeout',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: seconds,
-		description: `How long to wait for the task to finish, counted from when imini created it${kind ? '' : ' (imini suggests 120 for images, 600 for videos)'}`,
-		...(show ? { displayOptions: show } : {}),
-	};
+const { image: imageTimeout, video: videoTimeout } = iminiClientTimeoutSeconds;
+
+export const timeoutProperty: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: 0,
+	hint: `0 = automatic: as long as imini's own client waits (${imageTimeout} s for an image, ${videoTimeout} s for a video), longer for heavy settings`,
+	description:
+		'How long to wait for the task to finish, counted from when imini created it. Waiting longer costs no extra status checks: they stay sparse until tasks like it usually finish.',
+};
+
+/** The task's deadline: the user's Timeout, or the automatic one for its kind and settings. */
+export function readTimeoutMs(ctx: IExecuteFunctions, itemIndex: number, kind: TaskKind, body?: Record<string, unknown>): number {
+	const seconds = Number(ctx.getNodeParameter('timeout', itemIndex, 0)) || 0;
+	return (seconds > 0 ? seconds : automaticTimeoutSeconds(kind, body)) * 1000;
+}
+
+export const onTimeoutProperty: INodeProperties = {
+	displayName: 'On Timeout',
+	name: 'onTimeout',
+	type: 'options',
+	default: 'error',
+	options: [
+		{ name: 'Fail', value: 'error', description: 'Stop with an error that names the task ID' },
+		{
+			name: 'Output the Task as Still Running',
+			value: 'output',
+			description: 'Return the task with its status (queued or processing), e.g. to continue with Imini Wait',
+		},
+	],
+};
+
+export function readOnTimeout(ctx: IExecuteFunctions, itemIndex: number): 'error' | 'output' {
+	return ctx.getNodeParameter('onTimeout', itemIndex, 'error') === 'output' ? 'output' : 'error';
 }
 
 export const fileOptions: INodeProperties[] = [

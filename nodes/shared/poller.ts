@@ -1,11 +1,12 @@
 // One poller for all the tasks of a node run. Each task is checked on its own schedule, counted
-// from its own submit: when tasks of its model and settings have finished in this run, around
+// from its own submit: when tasks of its model and settings have finished lately (in this run or
+// another execution on the same account), around
 // the age they finished at (task-pace.ts); before that, around the catalog's estimate for the
 // model; without either, on imini's advice (first check after 2 s, then 2 s, 3 s, 5 s, 5 s ...).
 // A single loop sleeps until the next task is due and checks every due task at once, so 50
 // tasks cost one timer, not 50.
 //
-// Every check goes through the client's quota scheduler (quota.ts): under a rate limit a check
+// Every check goes through the account's quota scheduler (quota.ts): under a rate limit a check
 // waits its turn there, and this task's next check is counted from when that answer arrived, so
 // the cadence here never adds to a queue the quota is holding back.
 import { sleep as n8nSleep } from 'n8n-workflow';
@@ -56,13 +57,21 @@ export const realClock: PollerClock = {
 	sleep: async (ms, signal) => await n8nSleep(ms, signal),
 };
 
+/** Where the tasks a poller must deliver are booked (account.ts: admission of new submits). */
+export type DeliveryTracker = {
+	/** A task to deliver by `deadlineAt`; the returned function closes it. */
+	open(deadlineAt: number): () => void;
+};
+
 export type PollerOptions = {
 	/** One status check; `deadlineAt` is the task's deadline (a wait for the quota ends there). */
 	fetchTask: (kind: TaskKind, taskId: string, deadlineAt: number) => Promise<IminiTask>;
 	/** The user's polling options. */
 	bounds?: PollBounds;
-	/** What this run has learned about task durations; without it, every task follows `fallback`. */
+	/** What is known about task durations (the account's); without it, every task follows `fallback`. */
 	pace?: TaskPace;
+	/** Told of every task watched until it is delivered or given up. */
+	deliveries?: DeliveryTracker;
 	/** The schedule of a task whose pace is unknown (default: imini's, within `bounds`). */
 	fallback?: PollSchedule;
 	/** n8n's execution cancel signal: aborting it stops every wait at once. */
@@ -105,6 +114,8 @@ type Watch = {
 	checking: boolean;
 	/** The last status seen; none until a check got through. */
 	lastTask?: IminiTask;
+	/** Closes the task's entry in the delivery book. */
+	close: () => void;
 	resolve: (task: IminiTask) => void;
 	reject: (error: unknown) => void;
 };
@@ -152,11 +163,13 @@ export class TaskPoller {
 				turn: (this.watched++ * GOLDEN) % 1,
 				nextAt: 0,
 				checking: false,
+				close: () => undefined,
 				resolve,
 				reject,
 			};
 			if (seen) this.identify(watch, seen);
 			watch.nextAt = this.planNext(watch);
+			watch.close = this.options.deliveries?.open(watch.deadlineAt) ?? watch.close;
 			this.watches.add(watch);
 			if (watch.nextAt < this.sleepingUntil) this.wake?.abort();
 			if (!this.running) {
@@ -222,7 +235,7 @@ export class TaskPoller {
 			// still sends a call past its deadline when nothing holds it back (quota.ts).
 			task = await this.options.fetchTask(watch.kind, watch.taskId, watch.deadlineAt);
 		} catch (error) {
-			this.watches.delete(watch);
+			this.forget(watch);
 			if (this.options.signal?.aborted) watch.reject(this.options.signal.reason);
 			else if (error instanceof QuotaExhaustedError && error.reason === 'deadline') {
 				// The rate limit left no room for a check before the deadline: as unconfirmed as a
@@ -241,11 +254,11 @@ export class TaskPoller {
 		this.identify(watch, task);
 		this.options.onCheck?.(task);
 		if (isSettled(task)) {
-			this.watches.delete(watch);
+			this.forget(watch);
 			watch.resolve(task);
 			if (watch.key && this.options.pace?.learn(watch.key, task)) this.replan(watch.key);
 		} else if (now >= watch.deadlineAt) {
-			this.watches.delete(watch);
+			this.forget(watch);
 			watch.reject(new TaskTimeoutError(watch.kind, task, now - watch.startedAt));
 		} else {
 			watch.nextAt = this.planNext(watch);
@@ -302,8 +315,16 @@ export class TaskPoller {
 		return Math.max(1, count);
 	}
 
+	private forget(watch: Watch): void {
+		this.watches.delete(watch);
+		watch.close();
+	}
+
 	private rejectAll(reason: unknown): void {
-		for (const watch of this.watches) watch.reject(reason);
+		for (const watch of this.watches) {
+			watch.close();
+			watch.reject(reason);
+		}
 		this.watches.clear();
 	}
 }

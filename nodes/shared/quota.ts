@@ -1,4 +1,5 @@
-// One pace for all the calls of a node run against an account's rate quota, which imini
+// One pace for all the calls made with an imini account in this process (every execution,
+// every node: account.ts keeps one scheduler per account and host), against the account's rate quota, which imini
 // enforces but does not describe: no limit is published and its 429 answers carry no
 // Retry-After. So the pace is learned:
 //
@@ -15,7 +16,11 @@
 // - A call refused with 429 made nothing happen on imini (a refused submit created no task):
 //   it keeps its place in line and goes again. It is not a failure and no retry is counted.
 // - Deliveries (status checks and downloads of tasks already paid for) go before new submits,
-//   so spending never outruns delivery; within a lane the earliest deadline goes first.
+//   whichever execution they belong to; within a lane the earliest deadline goes first. A submit
+//   also waits while the account's admission check (account.ts) says the quota could not then
+//   deliver the tasks already created before their deadlines: spending never outruns delivery.
+// - Each call carries its own execution's signal: a Stop (or a run that ends) removes only
+//   that execution's waiting calls.
 // - A call gives up only at its own deadline (a status check: the task's deadline), or, for
 //   calls without one, when imini has refused every call for `stallLimitMs`.
 import { IminiHttpError, QuotaExhaustedError } from './errors';
@@ -32,10 +37,20 @@ export type QuotaOptions = {
 	clock: QuotaClock;
 	/** In [0, 1). */
 	random: () => number;
-	/** n8n's execution cancel signal: aborting it ends every wait at once. */
-	signal?: AbortSignal;
 	/** Calls without a deadline give up when every call was refused for this long. */
 	stallLimitMs?: number;
+	/**
+	 * Whether a submit may start now, given the pace (ms between calls; 0 is full speed). Asked
+	 * again whenever anything changes (`reconsider`) and at least every `ADMISSION_RECHECK_MS`.
+	 */
+	admitSubmit?: (now: number, paceMs: number) => boolean;
+};
+
+export type QuotaCall = {
+	/** A status check's task deadline; the wait for the quota ends there. */
+	deadlineAt?: number;
+	/** The execution's signal: aborting it drops this call from the queue (and rejects it). */
+	signal?: AbortSignal;
 };
 
 /** imini: "wait at least 5 s" after a 429. */
@@ -53,6 +68,8 @@ const CEILING_MARGIN = 0.05;
 /** Cycles without a 429 after which a pace that met one may be tried again. */
 const CEILING_CYCLES = 5;
 export const DEFAULT_STALL_LIMIT_MS = 5 * 60_000;
+/** A submit held back by admission is reconsidered at least this often. */
+const ADMISSION_RECHECK_MS = 1_000;
 
 function isRateLimited(error: unknown): error is IminiHttpError {
 	return error instanceof IminiHttpError && error.status === 429;
@@ -63,6 +80,7 @@ type Ticket = { probe: boolean; startedAt: number };
 type Waiter = {
 	lane: QuotaLane;
 	deadlineAt: number;
+	signal: AbortSignal | undefined;
 	/** Order of arrival; kept across 429s, so a refused call does not lose its place. */
 	seq: number;
 	queuedAt: number;
@@ -77,7 +95,7 @@ const laneRank: Record<QuotaLane, number> = { delivery: 0, submit: 1 };
 export type QuotaStats = { sent: number; accepted: number; rateLimited: number; paceMs: number };
 
 export class QuotaScheduler {
-	private readonly options: Required<Omit<QuotaOptions, 'signal'>> & { signal?: AbortSignal };
+	private readonly options: Required<Omit<QuotaOptions, 'admitSubmit'>> & Pick<QuotaOptions, 'admitSubmit'>;
 	private readonly queue: Waiter[] = [];
 	private pumping = false;
 	private wake: AbortController | undefined;
@@ -109,15 +127,30 @@ export class QuotaScheduler {
 		return { ...this.counters, paceMs: this.paceMs };
 	}
 
+	/** No call is waiting: the scheduler holds nothing of any execution's. */
+	get idle(): boolean {
+		return this.queue.length === 0;
+	}
+
+	/** Something that admission depends on changed (a task was created or settled). */
+	reconsider(): void {
+		if (this.queue.length > 0) this.poke();
+	}
+
 	/**
 	 * Runs `send` when the quota allows, again after every 429, until it is answered otherwise.
 	 * Other errors (and answers) are the caller's.
 	 */
-	async run<T>(lane: QuotaLane, send: () => Promise<T>, deadlineAt = Number.POSITIVE_INFINITY): Promise<T> {
-		const waiter = { lane, deadlineAt, seq: this.seq++, queuedAt: this.options.clock.now(), refusals: 0, lastError: undefined } as Omit<
-			Waiter,
-			'start' | 'fail'
-		>;
+	async run<T>(lane: QuotaLane, send: () => Promise<T>, call: QuotaCall = {}): Promise<T> {
+		const waiter = {
+			lane,
+			deadlineAt: call.deadlineAt ?? Number.POSITIVE_INFINITY,
+			signal: call.signal,
+			seq: this.seq++,
+			queuedAt: this.options.clock.now(),
+			refusals: 0,
+			lastError: undefined,
+		} as Omit<Waiter, 'start' | 'fail'>;
 		for (;;) {
 			const ticket = await this.turn(waiter);
 			let outcome: { answered: true; value: T } | { answered: false; error: unknown };
@@ -144,10 +177,30 @@ export class QuotaScheduler {
 	}
 
 	private async turn(waiter: Omit<Waiter, 'start' | 'fail'>): Promise<Ticket> {
-		const { signal } = this.options;
+		const { signal } = waiter;
 		if (signal?.aborted) throw signal.reason;
 		return await new Promise<Ticket>((start, fail) => {
-			this.queue.push({ ...waiter, start, fail });
+			const queued: Waiter = {
+				...waiter,
+				start: (ticket) => {
+					signal?.removeEventListener('abort', onAbort);
+					start(ticket);
+				},
+				fail: (error) => {
+					signal?.removeEventListener('abort', onAbort);
+					fail(error);
+				},
+			};
+			// Only this execution's call leaves the queue; the others keep their places.
+			const onAbort = () => {
+				const index = this.queue.indexOf(queued);
+				if (index < 0) return;
+				this.queue.splice(index, 1);
+				queued.fail(signal?.reason);
+				this.poke();
+			};
+			signal?.addEventListener('abort', onAbort, { once: true });
+			this.queue.push(queued);
 			this.poke();
 		});
 	}
@@ -166,15 +219,17 @@ export class QuotaScheduler {
 	 * is seen empty, so a call queued right after never finds a pump that has decided to stop.
 	 */
 	private async pump(): Promise<void> {
-		const { clock, signal } = this.options;
+		const { clock } = this.options;
 		for (;;) {
-			if (signal?.aborted) for (const waiter of this.queue.splice(0)) waiter.fail(signal.reason);
 			const now = clock.now();
 			const startAt = this.probeInFlight ? Number.POSITIVE_INFINITY : Math.max(now, this.pausedUntil, this.nextStartAt);
-			if (this.queue.length > 0 && startAt <= now) {
+			const best = this.best();
+			// Deliveries rank first, so when the best call is a submit, only submits are waiting.
+			const held = best !== undefined && best.lane === 'submit' && !this.admitted(now);
+			if (best && startAt <= now && !held) {
 				// Nothing holds calls back: the best one goes, even one at its deadline (a poller's
 				// last check lands on the deadline itself). Deadlines bite only while calls wait.
-				this.startNext(now);
+				this.start(best, now);
 				continue;
 			}
 			this.expire(now);
@@ -182,16 +237,18 @@ export class QuotaScheduler {
 				this.pumping = false;
 				return;
 			}
-			await this.sleepUntil(Math.min(startAt, this.nextExpiry()), now);
+			const recheckAt = held ? Math.max(startAt, now + ADMISSION_RECHECK_MS) : startAt;
+			await this.sleepUntil(Math.min(recheckAt, this.nextExpiry()), now);
 		}
+	}
+
+	private admitted(now: number): boolean {
+		return this.options.admitSubmit?.(now, this.paceMs) ?? true;
 	}
 
 	/** Sleeps until `at` (forever when infinite), or until poked: a new call, an answer, a cancel. */
 	private async sleepUntil(at: number, now: number): Promise<void> {
 		const wake = new AbortController();
-		const { signal } = this.options;
-		const onCancel = () => wake.abort();
-		signal?.addEventListener('abort', onCancel, { once: true });
 		this.wake = wake;
 		try {
 			if (Number.isFinite(at)) await this.options.clock.sleep(at - now, wake.signal);
@@ -199,15 +256,18 @@ export class QuotaScheduler {
 		} catch {
 			// poked early
 		} finally {
-			signal?.removeEventListener('abort', onCancel);
 			if (this.wake === wake) this.wake = undefined;
 		}
 	}
 
-	private startNext(now: number): void {
-		let best = 0;
-		for (let i = 1; i < this.queue.length; i++) if (this.before(this.queue[i], this.queue[best])) best = i;
-		const [waiter] = this.queue.splice(best, 1);
+	private best(): Waiter | undefined {
+		let best: Waiter | undefined;
+		for (const waiter of this.queue) if (!best || this.before(waiter, best)) best = waiter;
+		return best;
+	}
+
+	private start(waiter: Waiter, now: number): void {
+		this.queue.splice(this.queue.indexOf(waiter), 1);
 		const probe = this.limitedSince !== undefined;
 		if (probe) this.probeInFlight = true;
 		this.cycleStart ??= now;

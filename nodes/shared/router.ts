@@ -7,9 +7,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import type { TaskKind } from './catalog';
 import { cancelledError } from './errors';
 import { readPollBounds } from './descriptions';
+import { accounts } from './account';
 import { TaskPoller } from './poller';
 import { runsAsTool } from './tool-mode';
-import { TaskPace } from './task-pace';
 import { CREDENTIAL_TYPE, createIminiClient, PRODUCTION_BASE_URL } from './transport';
 import type { IminiClient } from './transport';
 
@@ -75,8 +75,10 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 
 export async function runItems(ctx: IExecuteFunctions, maxInFlight: number, perItem: PerItem): Promise<INodeExecutionData[][]> {
 	const count = ctx.getInputData().length;
-	const credentials = await ctx.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE);
-	const client = createIminiClient(ctx, credentials.baseUrl || PRODUCTION_BASE_URL);
+	const credentials = await ctx.getCredentials<{ baseUrl?: string; apiKey?: string }>(CREDENTIAL_TYPE);
+	const baseUrl = credentials.baseUrl || PRODUCTION_BASE_URL;
+	// Every execution on this key in this process shares the account's quota, pace and book.
+	const account = accounts.account(baseUrl, String(credentials.apiKey ?? ''));
 	const node = ctx.getNode().name;
 	const executionId = ctx.getExecutionId();
 	const ledger = new TaskLedger((message) => ctx.logger.info(`${message} in execution ${executionId}, node "${node}"`, { executionId, node }));
@@ -87,13 +89,16 @@ export async function runItems(ctx: IExecuteFunctions, maxInFlight: number, perI
 	const run = new AbortController();
 	const onCancel = () => run.abort();
 	cancel?.addEventListener('abort', onCancel, { once: true });
+	const detach = account.attach();
+	const client = createIminiClient(ctx, account, baseUrl, run.signal);
 
 	const poller = new TaskPoller({
 		fetchTask: async (kind, taskId, deadlineAt) => (await client.getTask(kind, taskId, deadlineAt)).value,
 		bounds: readPollBounds(ctx),
-		// Learned afresh in each run: a run's tasks share a model and settings, and imini's pace
-		// changes with its load.
-		pace: new TaskPace(),
+		// The account's: what other executions learned serves this one (a form's single item is
+		// polled like a batch's after a few runs).
+		pace: account.pace,
+		deliveries: account.deliveries,
 		signal: run.signal,
 		onCheck: (task) => ledger.update(task.task_id, task.status),
 	});
@@ -134,6 +139,9 @@ export async function runItems(ctx: IExecuteFunctions, maxInFlight: number, perI
 		await Promise.all(Array.from({ length: Math.max(1, Math.min(maxInFlight, count)) }, worker));
 	} finally {
 		cancel?.removeEventListener('abort', onCancel);
+		// Nothing of this run stays queued in the shared account.
+		run.abort();
+		detach();
 	}
 
 	// A cancel is never an error item, even with Continue On Fail: the run must stop as "canceled".

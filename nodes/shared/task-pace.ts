@@ -1,8 +1,10 @@
-// How long imini's tasks take, learned within a node run, and when to check a task next.
+// How long imini's tasks take, learned from the account's recent tasks (every execution in this
+// process that uses the account: account.ts), and when to check a task next.
 //
 // Every finished task says how long it took, by imini's own clock (`created_at` to
-// `completed_at`), and the tasks of a batch share a model and settings. So once one task of a
-// kind has finished, its siblings are due at about the same age: they are checked every 2 s
+// `completed_at`), and tasks of one model and settings take about as long as each other. So once
+// one task of a kind has finished, the next ones (in the same batch or in the next execution of
+// a form) are due at about the same age: they are checked every 2 s
 // (the most often imini recommends) from a little before the fastest sibling's duration to a
 // little after the slowest's, and sparsely before and after. Until a sibling has finished, the
 // model catalog's estimate shapes the schedule; without one, imini's own schedule applies.
@@ -56,29 +58,46 @@ const GROUP_INTERVAL_MS = 5_000;
 /** However long a task runs, it is checked about this often (give or take SPREAD) unless the user says otherwise. */
 const AUTOMATIC_LONGEST_INTERVAL_MS = 30_000;
 
-type Seen = { fastestMs: number; slowestMs: number };
+/** A duration seen, and when it was learned (on the pace's clock). */
+type Seen = { ms: number; at: number };
 
-/** Durations of the tasks that succeeded in this node run, per pace key. */
+/** Durations older than this no longer count: imini's pace changes with its load. */
+export const PACE_MEMORY_MS = 30 * 60_000;
+/** The most recent durations kept per pace key. */
+export const PACE_SAMPLES = 16;
+/** Pace keys (model and settings) remembered; the least recently learned go first. */
+export const PACE_KEYS = 64;
+
+/** Recent durations of the tasks that succeeded, per pace key; bounded, old ones fading out. */
 export class TaskPace {
-	private readonly seen = new Map<string, Seen>();
+	private readonly seen = new Map<string, Seen[]>();
+	private readonly now: () => number;
 
-	/** Learns from a settled task; true when this changed what is known about `key`. */
+	constructor(options: { now?: () => number } = {}) {
+		this.now = options.now ?? (() => Date.now());
+	}
+
+	/** Learns from a settled task; true when this changed the window for `key`. */
 	learn(key: string, task: IminiTask): boolean {
 		// A failure says nothing about how long a success takes (content checks fail fast).
 		if (task.status !== 'succeeded' || !task.completed_at) return false;
 		const ms = Date.parse(task.completed_at) - Date.parse(task.created_at);
 		if (!Number.isFinite(ms) || ms < 0) return false;
-		const known = this.seen.get(key);
-		if (!known) this.seen.set(key, { fastestMs: ms, slowestMs: ms });
-		else if (ms < known.fastestMs) known.fastestMs = ms;
-		else if (ms > known.slowestMs) known.slowestMs = ms;
-		else return false;
-		return true;
+		const before = this.range(key);
+		const samples = this.recent(key) ?? [];
+		samples.push({ ms, at: this.now() });
+		if (samples.length > PACE_SAMPLES) samples.shift();
+		// Most recently learned last: the map's order is the eviction order.
+		this.seen.delete(key);
+		this.seen.set(key, samples);
+		if (this.seen.size > PACE_KEYS) this.seen.delete(this.seen.keys().next().value as string);
+		const after = this.range(key);
+		return before?.fastestMs !== after?.fastestMs || before?.slowestMs !== after?.slowestMs;
 	}
 
 	/** Where tasks of `key` are expected to finish: learned, else the catalog's estimate for `model`. */
 	window(key: string, model: string | undefined): DurationWindow | undefined {
-		const known = this.seen.get(key);
+		const known = this.range(key);
 		if (known) {
 			return {
 				lowMs: known.fastestMs * (1 - LEARNED_MARGIN),
@@ -88,6 +107,36 @@ export class TaskPace {
 		}
 		const estimate = model === undefined ? undefined : expectedTaskSeconds(model);
 		return estimate && { lowMs: estimate.low * 1000, highMs: estimate.high * 1000, learned: false };
+	}
+
+	/** How many pace keys are remembered (bounded by PACE_KEYS). */
+	get size(): number {
+		return this.seen.size;
+	}
+
+	/** The durations of `key` still recent enough to count; forgets the key when none are. */
+	private recent(key: string): Seen[] | undefined {
+		const samples = this.seen.get(key);
+		if (!samples) return undefined;
+		const since = this.now() - PACE_MEMORY_MS;
+		while (samples.length > 0 && samples[0].at < since) samples.shift();
+		if (samples.length === 0) {
+			this.seen.delete(key);
+			return undefined;
+		}
+		return samples;
+	}
+
+	private range(key: string): { fastestMs: number; slowestMs: number } | undefined {
+		const samples = this.recent(key);
+		if (!samples) return undefined;
+		let fastestMs = Number.POSITIVE_INFINITY;
+		let slowestMs = 0;
+		for (const { ms } of samples) {
+			fastestMs = Math.min(fastestMs, ms);
+			slowestMs = Math.max(slowestMs, ms);
+		}
+		return { fastestMs, slowestMs };
 	}
 }
 

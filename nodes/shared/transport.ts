@@ -1,13 +1,14 @@
 // All HTTP to imini: authenticated through n8n's credential system (the key is added by n8n,
-// never by this code), paced by one quota scheduler per host for the whole node run (quota.ts),
-// with the retry policy of retry.ts, and cancellable by the Stop button.
+// never by this code), paced by the account's quota scheduler per host, which every execution
+// on the account shares (account.ts, quota.ts), with the retry policy of retry.ts, and
+// cancellable by the Stop button.
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 import type { components } from './generated/imini-api';
 import type { TaskKind } from './catalog';
 import { IminiHttpError, IminiNetworkError } from './errors';
 import type { IminiErrorBody } from './errors';
-import { QuotaScheduler } from './quota';
+import type { IminiAccount } from './account';
 import type { QuotaLane } from './quota';
 import { parseRetryAfter, withRetries } from './retry';
 import type { CallKind, RetryEnvironment } from './retry';
@@ -61,7 +62,12 @@ function networkError(error: unknown): IminiNetworkError {
 	return new IminiNetworkError(cause.message ?? 'request failed', cause.code ?? cause.cause?.code);
 }
 
-export function createIminiClient(ctx: IExecuteFunctions, baseUrl: string): IminiClient {
+/**
+ * `runSignal` ends this run's waits for the quota (the Stop button, or the run failing): a call
+ * still in line is dropped, one already sent is left to finish (a submit in flight may have
+ * created a task, whose id must still reach the run).
+ */
+export function createIminiClient(ctx: IExecuteFunctions, account: IminiAccount, baseUrl: string, runSignal?: AbortSignal): IminiClient {
 	const signal = ctx.getExecutionCancelSignal();
 	const env: RetryEnvironment = {
 		sleep: async (ms) => await sleep(ms, signal),
@@ -70,18 +76,8 @@ export function createIminiClient(ctx: IExecuteFunctions, baseUrl: string): Imin
 	const root = baseUrl.replace(/\/+$/, '');
 	// One pace per host: imini's quota counts API calls; result files come from its CDN, which is
 	// paced on its own should it ever answer 429.
-	const schedulers = new Map<string, QuotaScheduler>();
-	const schedulerFor = (url: string): QuotaScheduler => {
-		const origin = new URL(url).origin;
-		let scheduler = schedulers.get(origin);
-		if (!scheduler) {
-			scheduler = new QuotaScheduler({ clock: { now: Date.now, sleep: async (ms, abort) => await sleep(ms, abort) }, random: env.random, signal });
-			schedulers.set(origin, scheduler);
-		}
-		return scheduler;
-	};
 	const paced = async <T>(lane: QuotaLane, url: string, deadlineAt: number | undefined, attempt: () => Promise<T>): Promise<T> =>
-		await schedulerFor(url).run(lane, attempt, deadlineAt);
+		await account.scheduler(new URL(url).origin).run(lane, attempt, { deadlineAt, signal: runSignal ?? signal });
 
 	/** One HTTP exchange, any status; throws only when there is no answer at all. */
 	async function send(options: IHttpRequestOptions, authenticated: boolean): Promise<IN8nHttpFullResponse> {

@@ -38,11 +38,11 @@ function fakeImini(clock: VirtualClock, limit: { current: Limit }, paceMs: () =>
 function setup(limit: Limit, options: { random?: () => number; stallLimitMs?: number; signal?: AbortSignal } = {}) {
 	const clock = new VirtualClock();
 	const limitRef = { current: limit };
-	const scheduler = new QuotaScheduler({ clock, random: options.random ?? seededRandom(), stallLimitMs: options.stallLimitMs, signal: options.signal });
+	const scheduler = new QuotaScheduler({ clock, random: options.random ?? seededRandom(), stallLimitMs: options.stallLimitMs });
 	const imini = fakeImini(clock, limitRef, () => scheduler.stats.paceMs);
 	const done: Array<{ name: string; at: number }> = [];
 	const call = (lane: QuotaLane, name: string, deadlineAt?: number) =>
-		scheduler.run(lane, imini.send(name), deadlineAt).then((value) => {
+		scheduler.run(lane, imini.send(name), { deadlineAt, signal: options.signal }).then((value) => {
 			done.push({ name: value, at: clock.now() });
 			return value;
 		});

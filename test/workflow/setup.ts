@@ -7,6 +7,7 @@ import { IminiApi } from '../../credentials/IminiApi.credentials';
 import { IminiGenerate } from '../../nodes/IminiGenerate/IminiGenerate.node';
 import { IminiGetTask } from '../../nodes/IminiGetTask/IminiGetTask.node';
 import { IminiWait } from '../../nodes/IminiWait/IminiWait.node';
+import { accounts } from '../../nodes/shared/account';
 import { formatViolations, useMock } from '../harness/mock';
 import type { MockOptions, MockServer } from '../harness/mock';
 
@@ -35,6 +36,9 @@ export type Harness = {
 /** A mock for this test file, and a way to run workflows against it. */
 export function useWorkflows(options: MockOptions = {}, engineOptions: Partial<EngineOptions> = {}): Harness {
 	const holder = useMock(options);
+	// One test's 429s (a fault it asked for) would slow the next test's runs on the same key, as
+	// they would in one n8n process: each test starts as a fresh process does.
+	beforeEach(() => accounts.forgetIdle());
 	const harness = {
 		get mock() {
 			return holder.current;
