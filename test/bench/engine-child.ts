@@ -26,6 +26,11 @@ export type RunSpec = {
 	parameters?: Record<string, unknown>;
 	/** Extra node options (firstCheckAfter, maxCheckInterval, …). */
 	options?: Record<string, unknown>;
+	/**
+	 * This many executions of `items` rows each, all started at once in this process (a form or
+	 * webhook per prompt); 1 by default. Wall time runs until the last one ends.
+	 */
+	executions?: number;
 };
 
 export type ChildSpec = {
@@ -154,44 +159,53 @@ async function main(): Promise<void> {
 				: undefined;
 		const t0 = Date.now();
 		const start = performance.now();
-		const result = await engine.run({
-			nodes: [
-				{
-					name: 'Generate',
-					type: GENERATE,
-					credentials: { iminiApi: { id: '1', name: 'Imini (mock)' } },
-					parameters: {
-						resource: 'image',
-						model: 'google/nano-banana',
-						prompt: '={{ $json.p }}',
-						download: run.download,
-						...run.parameters,
-						options: { maxTasksInFlight: run.maxInFlight, ...run.options },
-					},
-				},
-			],
-			input,
-		});
+		const executions = Math.max(1, run.executions ?? 1);
+		const results = await Promise.all(
+			Array.from({ length: executions }, (_, e) =>
+				engine.run({
+					nodes: [
+						{
+							name: 'Generate',
+							type: GENERATE,
+							credentials: { iminiApi: { id: '1', name: 'Imini (mock)' } },
+							parameters: {
+								resource: 'image',
+								model: 'google/nano-banana',
+								prompt: '={{ $json.p }}',
+								download: run.download,
+								...run.parameters,
+								options: { maxTasksInFlight: run.maxInFlight, ...run.options },
+							},
+						},
+					],
+					input: executions === 1 ? input : input.map((item) => ({ json: { p: `${item.json.p} (execution ${e})` } })),
+				}),
+			),
+		);
 		const wallMs = performance.now() - start;
 		const t1 = Date.now();
 		clearInterval(sampler);
 		clearInterval(probe);
 		sample();
-		const items: RunItem[] = result.status === 'success'
-			? result.output('Generate').map((item) => ({
-					task_id: String(item.json.task_id),
-					created_at: String(item.json.created_at),
-					completed_at: item.json.completed_at === null ? null : String(item.json.completed_at),
-					bytes: Number(item.binary?.data?.bytes ?? 0),
-				}))
-			: [];
+		const items: RunItem[] = results.flatMap((result) =>
+			result.status === 'success'
+				? result.output('Generate').map((item) => ({
+						task_id: String(item.json.task_id),
+						created_at: String(item.json.created_at),
+						completed_at: item.json.completed_at === null ? null : String(item.json.completed_at),
+						bytes: Number(item.binary?.data?.bytes ?? 0),
+					}))
+				: [],
+		);
+		const failed = results.filter((result) => result.status !== 'success');
+		const firstError = failed.find((result) => result.error)?.error;
 		runs.push({
 			label: run.label,
 			t0,
 			t1,
 			wallMs,
-			status: result.status,
-			error: result.error ? `${result.error.message} ${result.error.description ?? ''}`.trim() : undefined,
+			status: failed.length === 0 ? 'success' : `${failed.length} of ${executions} ${failed[0].status}`,
+			error: firstError ? `${firstError.message} ${firstError.description ?? ''}`.trim() : undefined,
 			items,
 			bytes: items.reduce((sum, item) => sum + item.bytes, 0),
 			downloadsInFlightPeak: downloadingPeak,

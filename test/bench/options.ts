@@ -15,6 +15,7 @@ export const { values: flags } = parseArgs({
 		'quota-rows': { type: 'string' },
 		'quota-requests': { type: 'string' },
 		'quota-window': { type: 'string' },
+		'storm-executions': { type: 'string' },
 		'queue-calls': { type: 'string' },
 		'queue-quota-calls': { type: 'string' },
 		only: { type: 'string' },
@@ -36,9 +37,10 @@ if (flags.help) {
   --quota-rows <n>     rows through the rate quota (default 50, quick 20)
   --quota-requests <n> the quota's calls per window (default 60, quick 30)
   --quota-window <s>   the quota's sliding window (default 60, quick 20)
+  --storm-executions <n>  one-row executions at once in the storm (and rows of the sheet beside it) (default 30, quick 10)
   --queue-calls <n>    webhook calls of 5 prompts in the queue-mode burst (default 20, quick 10)
   --queue-quota-calls <n>  the same through the quota (--quota-requests, --quota-window) (default 5, quick 2)
-  --only <list>        comma-separated subset of: batch,polling,quota,memory,capacity,queue
+  --only <list>        comma-separated subset of: batch,polling,quota,storm,memory,capacity,queue
 
 BENCH_DUMP=<file> saves the batch's raw request traces as JSON.`);
 	process.exit(0);
@@ -65,6 +67,7 @@ export const settings = {
 	quotaRows: intFlag(flags['quota-rows'], 50, 20),
 	quotaRequests: intFlag(flags['quota-requests'], 60, 30),
 	quotaWindowSeconds: intFlag(flags['quota-window'], 60, 20),
+	stormExecutions: intFlag(flags['storm-executions'], 30, 10),
 	queueCalls: intFlag(flags['queue-calls'], 20, 10),
 	queueQuotaCalls: intFlag(flags['queue-quota-calls'], 5, 2),
 };
@@ -72,4 +75,4 @@ export const settings = {
 export type Settings = typeof settings;
 
 /** The figures to measure (--only), all by default. */
-export const only = new Set((flags.only ?? 'batch,polling,quota,memory,capacity,queue').split(',').map((s) => s.trim()));
+export const only = new Set((flags.only ?? 'batch,polling,quota,storm,memory,capacity,queue').split(',').map((s) => s.trim()));

@@ -10,6 +10,8 @@
 //             on virtual time through the real TaskPoller.
 //   quota     N rows through the real node against a rate quota whose 429s carry no
 //             Retry-After: wall time against the quota's bound, rows delivered, 429s served.
+//   storm     N one-row executions at once on one key vs one execution of N rows, same quota:
+//             delivered, charged but not delivered, 429s served, wall time, side by side.
 //   memory    peak RSS of separate n8n processes downloading 4K images (filesystem binary mode).
 //   capacity  req/s and latency of submit+poll traffic, through Prism and straight to the simulator.
 //   queue     the webhook example in n8n's queue mode (main + 2 workers, PostgreSQL, Redis): a burst
@@ -35,6 +37,7 @@ import { memoryFigure } from './figures/memory.ts';
 import { pollingFigure } from './figures/polling.ts';
 import { queueFigure } from './figures/queue.ts';
 import { quotaFigure } from './figures/quota.ts';
+import { stormFigure } from './figures/storm.ts';
 import { out, sec } from './output.ts';
 
 const started = performance.now();
@@ -47,6 +50,7 @@ const figures: Array<[string, (settings: Settings) => Promise<void>]> = [
 	['batch', batchFigure],
 	['polling', pollingFigure],
 	['quota', quotaFigure],
+	['storm', stormFigure],
 	['memory', memoryFigure],
 	['capacity', capacityFigure],
 	['queue', queueFigure],

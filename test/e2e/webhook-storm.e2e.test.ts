@@ -1,0 +1,86 @@
+// Many executions on one key in a real n8n (`n8n start`, regular mode, the package installed
+// from its tarball): the webhook example (07) called once per prompt, all at once, as a form or
+// an app does, through an account whose quota is far below what the burst asks for and whose
+// 429s carry no Retry-After (as imini documents them). Every call must come back with its image.
+import { request } from 'undici';
+import { readPngSize, imageSize } from '../../mock-server/media.ts';
+import { startMock } from '../../mock-server/index.ts';
+import type { MockServer } from '../../mock-server/index.ts';
+import { activateWorkflow, assertN8nInstalled, createN8nHome, startN8n } from '../../dev/n8n/n8n-cli.ts';
+import type { N8nHome, RunningN8n } from '../../dev/n8n/n8n-cli.ts';
+import { WEBHOOK_EXAMPLE_ID, provisionImini, webhookExample } from '../../dev/n8n/provision.ts';
+import { formatViolations } from '../harness/mock';
+
+const CALLS = 20;
+// A quota scaled down from imini's minute to 20 s; imini's "wait at least 5 s after a 429" is not scaled.
+const QUOTA = { requests: 20, windowMs: 20_000 };
+
+let mock: MockServer;
+let home: N8nHome;
+let n8n: RunningN8n;
+let path: string;
+
+beforeAll(async () => {
+	assertN8nInstalled();
+	mock = await startMock({ simulator: { imageTaskMs: 1500, rateLimit: QUOTA } });
+	home = await createN8nHome();
+	await provisionImini(home, { apiKey: mock.apiKey, baseUrl: mock.url, name: 'Imini API (offline mock)' }, { examples: [WEBHOOK_EXAMPLE_ID] });
+	n8n = await startN8n(home);
+	await activateWorkflow(n8n, WEBHOOK_EXAMPLE_ID);
+	path = (webhookExample().nodes as Array<{ type: string; parameters: { path?: string } }>).find((n) => n.type === 'n8n-nodes-base.webhook')!.parameters.path!;
+});
+
+afterAll(async () => {
+	await n8n?.stop();
+	await home?.cleanup();
+	await mock?.close();
+});
+
+async function callWebhook(body: unknown): Promise<{ status: number; body: any }> {
+	const answer = await request(`${n8n.url}/webhook/${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+		// A connection of its own, as separate callers have.
+		reset: true,
+		headersTimeout: 600_000,
+		bodyTimeout: 600_000,
+	});
+	const text = await answer.body.text();
+	try {
+		return { status: answer.statusCode, body: JSON.parse(text) };
+	} catch {
+		return { status: answer.statusCode, body: text };
+	}
+}
+
+describe(`${CALLS} webhook calls of one prompt each, at once, on one key (${QUOTA.requests} calls per ${QUOTA.windowMs / 1000} s, no Retry-After)`, () => {
+	it('every call is answered with its own image; one task per call, none twice', async () => {
+		const prompts = Array.from({ length: CALLS }, (_, i) => `storm ${i}: a paper boat on a puddle`);
+		const started = Date.now();
+		const answers = await Promise.all(prompts.map((prompt) => callWebhook({ prompts: [prompt], aspect_ratio: '16:9' })));
+		const wallMs = Date.now() - started;
+		const failed = answers.filter((a) => a.status !== 200).length;
+		process.stderr.write(
+			`\n[webhook storm] ${CALLS} calls x 1 prompt answered in ${(wallMs / 1000).toFixed(1)} s (${failed} failed); ${mock.stats.submits} tasks, ${mock.stats.polls} polls, ${mock.stats.rateLimited} 429s served\n`,
+		);
+		const size = imageSize('16:9', '1K');
+		const submitted = new Map(mock.submissions.map((s) => [s.taskId, s.body.prompt]));
+		answers.forEach((answer, i) => {
+			expect({ call: i, status: answer.status }).toEqual({ call: i, status: 200 });
+			expect(answer.body).toHaveLength(1);
+			const [image] = answer.body as Array<{ prompt: string; task_id: string; width: number; height: number; image_base64: string }>;
+			expect(image.prompt).toBe(prompts[i]);
+			expect(submitted.get(image.task_id)).toBe(prompts[i]);
+			expect({ width: image.width, height: image.height }).toEqual(size);
+			expect(readPngSize(Buffer.from(image.image_base64, 'base64'))).toEqual(size);
+		});
+		expect(mock.stats.submits).toBe(CALLS);
+		expect(new Set(answers.map((a) => a.body[0].task_id)).size).toBe(CALLS);
+		// The quota was hit, and the executions met it as one client: executions pacing alone drew
+		// several 429s per call in this shape.
+		expect(mock.stats.rateLimited).toBeGreaterThan(0);
+		expect(mock.stats.rateLimited).toBeLessThan(CALLS);
+		expect(formatViolations(mock.violations)).toBe('');
+	}, 600_000);
+});
