@@ -120,6 +120,15 @@ export class IminiAccount {
 	}
 }
 
+/** A malformed Base URL fails on the first call, with that call's own error. */
+function originOf(baseUrl: string): string {
+	try {
+		return new URL(baseUrl).origin;
+	} catch {
+		return baseUrl;
+	}
+}
+
 /** The accounts of this process, by fingerprint; bounded, idle ones forgotten. */
 export class AccountRegistry {
 	private readonly accounts = new Map<string, IminiAccount>();
@@ -139,7 +148,7 @@ export class AccountRegistry {
 			// Most recently used last: the map's order is the eviction order.
 			this.accounts.delete(id);
 		} else {
-			account = new IminiAccount(new URL(baseUrl).origin, this.env);
+			account = new IminiAccount(originOf(baseUrl), this.env);
 		}
 		this.accounts.set(id, account);
 		account.lastUsedAt = this.env.clock.now();

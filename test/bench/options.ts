@@ -16,6 +16,8 @@ export const { values: flags } = parseArgs({
 		'quota-requests': { type: 'string' },
 		'quota-window': { type: 'string' },
 		'storm-executions': { type: 'string' },
+		'storm-requests': { type: 'string' },
+		'storm-window': { type: 'string' },
 		'queue-calls': { type: 'string' },
 		'queue-quota-calls': { type: 'string' },
 		only: { type: 'string' },
@@ -38,6 +40,8 @@ if (flags.help) {
   --quota-requests <n> the quota's calls per window (default 60, quick 30)
   --quota-window <s>   the quota's sliding window (default 60, quick 20)
   --storm-executions <n>  one-row executions at once in the storm (and rows of the sheet beside it) (default 30, quick 10)
+  --storm-requests <n> the storm's quota: calls per window (default 20, quick 10)
+  --storm-window <s>   the storm's sliding window (default 30, quick 20)
   --queue-calls <n>    webhook calls of 5 prompts in the queue-mode burst (default 20, quick 10)
   --queue-quota-calls <n>  the same through the quota (--quota-requests, --quota-window) (default 5, quick 2)
   --only <list>        comma-separated subset of: batch,polling,quota,storm,memory,capacity,queue
@@ -68,6 +72,8 @@ export const settings = {
 	quotaRequests: intFlag(flags['quota-requests'], 60, 30),
 	quotaWindowSeconds: intFlag(flags['quota-window'], 60, 20),
 	stormExecutions: intFlag(flags['storm-executions'], 30, 10),
+	stormRequests: intFlag(flags['storm-requests'], 20, 10),
+	stormWindowSeconds: intFlag(flags['storm-window'], 30, 20),
 	queueCalls: intFlag(flags['queue-calls'], 20, 10),
 	queueQuotaCalls: intFlag(flags['queue-quota-calls'], 5, 2),
 };

@@ -23,9 +23,12 @@ export type BurstResult = {
 	split: Record<string, number>;
 };
 
-export function prompts(label: string, call: number): string[] {
-	return Array.from({ length: PROMPTS_PER_CALL }, (_, p) => `${label} ${call}.${p}: a lighthouse at dawn, watercolour`);
+export function prompts(label: string, call: number, count = PROMPTS_PER_CALL): string[] {
+	return Array.from({ length: count }, (_, p) => `${label} ${call}.${p}: a lighthouse at dawn, watercolour`);
 }
+
+/** How many webhook calls at once, of how many prompts each. */
+export type BurstShape = { calls: number; promptsPerCall: number };
 
 export function countBy(values: string[]): Record<string, number> {
 	const counts: Record<string, number> = {};
@@ -43,9 +46,10 @@ async function failedExecutionErrors(setup: ScaleSetup, scenario: string): Promi
 	);
 }
 
-export async function runBurst(setup: ScaleSetup, scenario: string): Promise<BurstResult> {
+export async function runBurst(setup: ScaleSetup, scenario: string, shape: BurstShape = { calls: CALLS, promptsPerCall: PROMPTS_PER_CALL }): Promise<BurstResult> {
 	const { mock, path } = setup.scenarios[scenario];
-	const bodies = Array.from({ length: CALLS }, (_, c) => ({ prompts: prompts(scenario, c), aspect_ratio: RATIOS[c % RATIOS.length] }));
+	const { calls, promptsPerCall } = shape;
+	const bodies = Array.from({ length: calls }, (_, c) => ({ prompts: prompts(scenario, c, promptsPerCall), aspect_ratio: RATIOS[c % RATIOS.length] }));
 	const started = Date.now();
 	const answers = await Promise.all(bodies.map((body) => setup.call(path, body)));
 	const wallMs = Date.now() - started;
@@ -54,7 +58,7 @@ export async function runBurst(setup: ScaleSetup, scenario: string): Promise<Bur
 	if (failed) {
 		// The answer only says "Workflow execution failed": say why, from the executions n8n stored.
 		const errors = await failedExecutionErrors(setup, scenario);
-		throw new Error(`${failed} of ${CALLS} calls failed:\n${errors.join('\n')}`);
+		throw new Error(`${failed} of ${calls} calls failed:\n${errors.join('\n')}`);
 	}
 	const submitted = new Map(mock.submissions.map((s) => [s.taskId, s.body]));
 	const byTask = new Map<string, AnsweredImage>();
@@ -74,11 +78,11 @@ export async function runBurst(setup: ScaleSetup, scenario: string): Promise<Bur
 		expect(ids).toHaveLength(1);
 		executionIds.push(ids[0]);
 	}
-	expect(new Set(executionIds).size).toBe(CALLS);
-	expect(byTask.size).toBe(CALLS * PROMPTS_PER_CALL);
+	expect(new Set(executionIds).size).toBe(calls);
+	expect(byTask.size).toBe(calls * promptsPerCall);
 
 	// No task created twice: one submission per prompt, and nothing else.
-	expect(mock.stats.submits).toBe(CALLS * PROMPTS_PER_CALL);
+	expect(mock.stats.submits).toBe(calls * promptsPerCall);
 	const sentPrompts = mock.submissions.map((s) => s.body.prompt);
 	expect(new Set(sentPrompts).size).toBe(sentPrompts.length);
 	expect(formatViolations(mock.violations)).toBe('');

@@ -10,8 +10,8 @@ import { runEngine, startMockProcess } from '../processes.ts';
 type Shape = { delivered: number; created: number; limited: number; wallMs: number; status: string };
 
 async function measure(label: string, rows: number, executions: number, settings: Settings): Promise<Shape> {
-	const { quotaRequests: requests, quotaWindowSeconds } = settings;
-	const mock = await startMockProcess({ simulator: { imageTaskMs: 3_000, rateLimit: { requests, windowMs: quotaWindowSeconds * 1000 }, retryAfter: false } });
+	const { stormRequests: requests, stormWindowSeconds: windowSeconds } = settings;
+	const mock = await startMockProcess({ simulator: { imageTaskMs: 3_000, rateLimit: { requests, windowMs: windowSeconds * 1000 }, retryAfter: false } });
 	try {
 		mock.record(true);
 		const report = await runEngine({
@@ -36,7 +36,7 @@ async function measure(label: string, rows: number, executions: number, settings
 
 export async function stormFigure(settings: Settings): Promise<void> {
 	const n = settings.stormExecutions;
-	progress(`storm: ${n} executions x 1 row vs 1 execution x ${n} rows, quota ${settings.quotaRequests} calls per ${settings.quotaWindowSeconds} s without Retry-After`);
+	progress(`storm: ${n} executions x 1 row vs 1 execution x ${n} rows, quota ${settings.stormRequests} calls per ${settings.stormWindowSeconds} s without Retry-After`);
 	const sheet = await measure('sheet', n, 1, settings);
 	const storm = await measure('storm', 1, n, settings);
 	const line = (s: Shape) =>
@@ -45,7 +45,7 @@ export async function stormFigure(settings: Settings): Promise<void> {
 	const wallRatio = storm.wallMs / sheet.wallMs;
 	out(
 		`storm: ${n}x1 ${line(storm)} | 1x${n} ${line(sheet)} | 429s_ratio=${limitedRatio.toFixed(2)} wall_ratio=${wallRatio.toFixed(2)}` +
-			` (quota ${settings.quotaRequests} calls per ${settings.quotaWindowSeconds} s, sliding window, no Retry-After; tasks of 3 s)` +
+			` (quota ${settings.stormRequests} calls per ${settings.stormWindowSeconds} s, sliding window, no Retry-After; tasks of 3 s)` +
 			` target: all rows ${verdict(storm.delivered === n && sheet.delivered === n)}, 429s<=2x ${verdict(limitedRatio <= 2)}, wall<=1.2x ${verdict(wallRatio <= 1.2)}`,
 	);
 }
