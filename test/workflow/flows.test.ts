@@ -55,6 +55,23 @@ describe('chaining the nodes', () => {
 		expect(still.json.task_id).toBe(result.output('Generate')[0].json.task_id);
 		expect(['queued', 'processing']).toContain(still.json.status);
 	});
+
+	it('Imini Generate outputs the task as still running on timeout when asked to, so a workflow can route it on to Imini Wait', async () => {
+		const result = await h.run({
+			nodes: [
+				generate(image('slow one [mock time=60000]', { timeout: 0.3, onTimeout: 'output' })),
+				node('Wait', WAIT, { taskId: '={{ $json.task_id }}', timeout: 0.3, onTimeout: 'output', options: fastPolling }),
+			],
+		});
+		expect(result.status).toBe('success');
+		const [still] = result.output('Generate');
+		expect(['queued', 'processing']).toContain(still.json.status);
+		expect(still.json.task_id).toMatch(/^task_\d+$/);
+		expect(still.json.submit_request_id).toBeDefined();
+		expect(still.binary).toBeUndefined();
+		// The next node picks the same task up.
+		expect(result.output('Wait')[0].json.task_id).toBe(still.json.task_id);
+	});
 });
 
 describe('errors a user can act on', () => {

@@ -6,6 +6,8 @@
 //   queue quota  the key's rate quota (Q calls per window, 429s without Retry-After) shared by
 //                every execution on both workers: wall time against the quota bound
 //                N·(1 + polls per task)/Q.
+//   queue storm  the storm figure's shape in queue mode: N webhook calls of one prompt each at
+//                once, through the storm's quota, across both workers: delivered, 429s, wall.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
@@ -21,6 +23,7 @@ import type { MockHandle } from '../processes.ts';
 
 const PROMPTS_PER_CALL = 5;
 const QUOTA_PATH = 'imini-images-quota';
+const STORM_PATH = 'imini-images-storm';
 
 /** Kilobyte fields of /proc/<pid>/status: VmRSS (now) and VmHWM (peak since start). */
 function memoryKb(pid: number): { rss: number; hwm: number } {
@@ -49,19 +52,19 @@ async function call(url: string, prompts: string[]): Promise<Answer> {
 
 type Burst = { wallMs: number; epoch0: number; split: Record<string, number>; taken: Extract<MockMessage, { type: 'taken' }>; last: Answer };
 
-/** `calls` webhook calls of 5 prompts at once; every one must come back with its 5 images. */
-async function burst(queue: QueueMode, mock: MockHandle, path: string, calls: number, label: string): Promise<Burst> {
+/** `calls` webhook calls of 5 prompts (or `promptsPerCall`) at once; every one must come back with its images. */
+async function burst(queue: QueueMode, mock: MockHandle, path: string, calls: number, label: string, promptsPerCall = PROMPTS_PER_CALL): Promise<Burst> {
 	const before = new Set(queue.workerByExecution().keys());
 	mock.record(true);
 	const t0 = performance.now();
 	const epoch0 = Date.now();
 	const answers = await Promise.all(
-		Array.from({ length: calls }, (_, c) => call(`${queue.main.url}/webhook/${path}`, Array.from({ length: PROMPTS_PER_CALL }, (_, p) => `${label} ${c}.${p}: a lighthouse at dawn`))),
+		Array.from({ length: calls }, (_, c) => call(`${queue.main.url}/webhook/${path}`, Array.from({ length: promptsPerCall }, (_, p) => `${label} ${c}.${p}: a lighthouse at dawn`))),
 	);
 	const wallMs = Math.max(...answers.map((a) => a.end)) - t0;
 	const taken = await mock.take();
-	const bad = answers.filter((a) => a.status !== 200 || a.images !== PROMPTS_PER_CALL);
-	if (bad.length) throw new Error(`${label}: ${bad.length} of ${calls} calls were not answered with ${PROMPTS_PER_CALL} images: ${JSON.stringify(bad.slice(0, 3))}`);
+	const bad = answers.filter((a) => a.status !== 200 || a.images !== promptsPerCall);
+	if (bad.length) throw new Error(`${label}: ${bad.length} of ${calls} calls were not answered with ${promptsPerCall} images: ${JSON.stringify(bad.slice(0, 3))}`);
 	const split: Record<string, number> = {};
 	for (const [id, worker] of queue.workerByExecution()) if (!before.has(id)) split[worker] = (split[worker] ?? 0) + 1;
 	const last = answers.reduce((a, b) => (b.end > a.end ? b : a));
@@ -85,9 +88,10 @@ async function nodeTimeline(queue: QueueMode, executionId: string, epoch0: numbe
 }
 
 export async function queueFigure(settings: Settings): Promise<void> {
-	const { queueCalls: calls, queueQuotaCalls: quotaCalls, taskSeconds, quotaRequests, quotaWindowSeconds } = settings;
+	const { queueCalls: calls, queueQuotaCalls: quotaCalls, taskSeconds, quotaRequests, quotaWindowSeconds, stormExecutions, stormRequests, stormWindowSeconds } = settings;
 	const T = taskSeconds * 1000;
 	const quota = { requests: quotaRequests, windowMs: quotaWindowSeconds * 1000 };
+	const stormQuota = { requests: stormRequests, windowMs: stormWindowSeconds * 1000 };
 	progress('queue: installing what is missing (n8n, Redis, PostgreSQL) and building the package');
 	for (const script of ['dev/n8n/install.sh', 'dev/n8n/install-queue-services.sh']) execFileSync('bash', [script], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 	execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -97,19 +101,26 @@ export async function queueFigure(settings: Settings): Promise<void> {
 	);
 	const free = await startMockProcess({ simulator: { imageTaskMs: T, rateLimit: null } });
 	const limited = await startMockProcess({ simulator: { imageTaskMs: T, rateLimit: quota, retryAfter: false } });
+	const stormy = await startMockProcess({ simulator: { imageTaskMs: 3_000, rateLimit: stormQuota, retryAfter: false } });
 	let queue: QueueMode | undefined;
 	try {
 		queue = await startQueueMode({
 			prepare: async (main, workers) => {
 				await provisionImini(main, { apiKey: free.apiKey, baseUrl: free.url, name: 'Imini API (offline mock)' }, { examples: false, workerHomes: workers });
-				await importCredentials(main, [{ id: 'imini-quota', name: 'Imini API (quota)', type: 'iminiApi', data: { apiKey: limited.apiKey, baseUrl: limited.url } }]);
+				await importCredentials(main, [
+					{ id: 'imini-quota', name: 'Imini API (quota)', type: 'iminiApi', data: { apiKey: limited.apiKey, baseUrl: limited.url } },
+					{ id: 'imini-storm', name: 'Imini API (storm)', type: 'iminiApi', data: { apiKey: stormy.apiKey, baseUrl: stormy.url } },
+				]);
 				// On a tight quota a user gives rows time to wait for it.
 				const quotaCopy = webhookExampleCopy({ id: 'iminiBenchQuota', name: 'bench · quota', path: QUOTA_PATH, credential: { id: 'imini-quota', name: 'Imini API (quota)' }, parameters: { timeout: 900 } });
-				await importWorkflows(main, [webhookExample(), quotaCopy]);
+				// The node's defaults, as a form or an app calling per prompt would use it.
+				const stormCopy = webhookExampleCopy({ id: 'iminiBenchStorm', name: 'bench · storm', path: STORM_PATH, credential: { id: 'imini-storm', name: 'Imini API (storm)' } });
+				await importWorkflows(main, [webhookExample(), quotaCopy, stormCopy]);
 			},
 		});
 		await activateWorkflow(queue.main, WEBHOOK_EXAMPLE_ID);
 		await activateWorkflow(queue.main, 'iminiBenchQuota');
+		await activateWorkflow(queue.main, 'iminiBenchStorm');
 		// Both workers load and run every code path once before anything is timed.
 		await Promise.all([0, 1, 2, 3].map((i) => call(`${queue!.main.url}/webhook/imini-images`, [`warm-up ${i} [mock time=100]`])));
 		const idle = queue.workers.map((w) => memoryKb(w.service.pid));
@@ -142,9 +153,17 @@ export async function queueFigure(settings: Settings): Promise<void> {
 				` one key's quota of ${quota.requests} calls per ${quotaWindowSeconds} s, sliding window, no Retry-After; T=${taskSeconds}s; tasks_created=${stats.submits} polls_per_task=${pollsPerTask.toFixed(2)} 429s_served=${stats.rateLimited};` +
 				` Prism contract violations ${capped.taken.violations}) target: wall<=1.15·bound=${sec(1.15 * bound)} ${verdict(ratio <= 1.15)}`,
 		);
+
+		const storm = await burst(queue, stormy, STORM_PATH, stormExecutions, 'queue storm bench', 1);
+		out(
+			`queue storm: ${stormExecutions}x1 delivered=${stormExecutions}/${stormExecutions} tasks_created=${storm.taken.stats.submits} 429s=${storm.taken.stats.rateLimited} wall=${sec(storm.wallMs)}` +
+				` (${stormExecutions} webhook calls of one prompt at once across 2 workers ${JSON.stringify(storm.split)}; quota ${stormRequests} calls per ${stormWindowSeconds} s, sliding window, no Retry-After; tasks of 3 s;` +
+				` Prism contract violations ${storm.taken.violations}; compare the storm line's 1x${stormExecutions} sheet) target: all rows ${verdict(storm.taken.stats.submits === stormExecutions)}`,
+		);
 	} finally {
 		await queue?.stop();
 		await free.close();
 		await limited.close();
+		await stormy.close();
 	}
 }
