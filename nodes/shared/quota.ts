@@ -1,7 +1,7 @@
-// One pace for all the calls made with an imini account in this process (every execution,
-// every node: account.ts keeps one scheduler per account and host), against the account's rate quota, which imini
-// enforces but does not describe: no limit is published and its 429 answers carry no
-// Retry-After. So the pace is learned:
+// One pace for all the calls made with an imini account in this process (every execution and
+// node: account.ts keeps one scheduler per account and host), against the account's rate
+// quota, which imini enforces but does not describe: no limit is published and its 429 answers
+// carry no Retry-After. So the pace is learned:
 //
 // - Full speed while imini accepts everything.
 // - After a 429, nobody starts for at least 5 s (imini's advice; longer when a Retry-After
