@@ -108,6 +108,18 @@ export async function runEngine(spec: ChildSpec): Promise<ChildReport> {
 	}
 }
 
+/** One engine child's runs against a fresh mock process (its quota and counters start at zero); what the mock saw. */
+export async function runAgainstMock(simulator: MockOptions['simulator'], runs: ChildSpec['runs']): Promise<{ report: ChildReport; taken: Extract<MockMessage, { type: 'taken' }> }> {
+	const mock = await startMockProcess({ simulator });
+	try {
+		mock.record(true);
+		const report = await runEngine({ url: mock.url, apiKey: mock.apiKey, binaryDataMode: 'default', runs });
+		return { report, taken: await mock.take() };
+	} finally {
+		await mock.close();
+	}
+}
+
 export function checkRun(run: RunReport, expectedItems: number): void {
 	if (run.status !== 'success' || run.items.length !== expectedItems) {
 		throw new Error(`engine run "${run.label}" ended ${run.status} with ${run.items.length}/${expectedItems} items: ${run.error ?? ''}`);

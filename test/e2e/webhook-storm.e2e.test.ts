@@ -2,7 +2,6 @@
 // from its tarball): the webhook example (07) called once per prompt, all at once, as a form or
 // an app does, through an account whose quota is far below what the burst asks for and whose
 // 429s carry no Retry-After (as imini documents them). Every call must come back with its image.
-import { request } from 'undici';
 import { readPngSize, imageSize } from '../../mock-server/media.ts';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
@@ -10,6 +9,7 @@ import { activateWorkflow, assertN8nInstalled, createN8nHome, startN8n } from '.
 import type { N8nHome, RunningN8n } from '../../dev/n8n/n8n-cli.ts';
 import { WEBHOOK_EXAMPLE_ID, provisionImini, webhookExample } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
+import { postWebhook } from '../harness/webhook';
 
 const CALLS = 20;
 // A quota scaled down from imini's minute to 20 s; imini's "wait at least 5 s after a 429" is not scaled.
@@ -36,29 +36,11 @@ afterAll(async () => {
 	await mock?.close();
 });
 
-async function callWebhook(body: unknown): Promise<{ status: number; body: any }> {
-	const answer = await request(`${n8n.url}/webhook/${path}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(body),
-		// A connection of its own, as separate callers have.
-		reset: true,
-		headersTimeout: 600_000,
-		bodyTimeout: 600_000,
-	});
-	const text = await answer.body.text();
-	try {
-		return { status: answer.statusCode, body: JSON.parse(text) };
-	} catch {
-		return { status: answer.statusCode, body: text };
-	}
-}
-
 describe(`${CALLS} webhook calls of one prompt each, at once, on one key (${QUOTA.requests} calls per ${QUOTA.windowMs / 1000} s, no Retry-After)`, () => {
 	it('every call is answered with its own image; one task per call, none twice', async () => {
 		const prompts = Array.from({ length: CALLS }, (_, i) => `storm ${i}: a paper boat on a puddle`);
 		const started = Date.now();
-		const answers = await Promise.all(prompts.map((prompt) => callWebhook({ prompts: [prompt], aspect_ratio: '16:9' })));
+		const answers = await Promise.all(prompts.map((prompt) => postWebhook(`${n8n.url}/webhook/${path}`, { prompts: [prompt], aspect_ratio: '16:9' })));
 		const wallMs = Date.now() - started;
 		const failed = answers.filter((a) => a.status !== 200).length;
 		process.stderr.write(

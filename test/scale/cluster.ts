@@ -3,12 +3,13 @@
 // user folder, and one offline imini per scenario. The first scenario runs the webhook example
 // (examples/07-webhook-prompts-to-images.json) exactly as shipped; every other one a copy of it
 // on its own path, with its own credential (and so its own mock).
-import { request } from 'undici';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer, SimulatorOptions } from '../../mock-server/index.ts';
 import { activateWorkflow, importCredentials, importWorkflows, startQueueMode } from '../../dev/n8n/n8n-cli.ts';
 import type { QueueMode, WorkflowToImport } from '../../dev/n8n/n8n-cli.ts';
 import { provisionImini, webhookExample, webhookExampleCopy } from '../../dev/n8n/provision.ts';
+import { postWebhook } from '../harness/webhook';
+import type { WebhookAnswer } from '../harness/webhook';
 import { recordTraffic } from './traffic';
 import type { Traffic } from './traffic';
 
@@ -23,7 +24,7 @@ export type Scenario = {
 
 export type ScenarioRun = { mock: MockServer; traffic: Traffic; path: string; workflowId: string };
 
-export type WebhookAnswer = { status: number; body: any; ms: number };
+export type { WebhookAnswer };
 
 export type ScaleSetup = {
 	queue: QueueMode;
@@ -93,27 +94,7 @@ export async function startScaleSetup(scenarios: Scenario[], options: { concurre
 	return {
 		queue,
 		scenarios: runs,
-		async call(path, body) {
-			const started = Date.now();
-			const answer = await request(`${main.url}/webhook/${path}`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify(body),
-				// A connection of its own, as separate apps calling the webhook have (and no reuse of an idle
-				// keep-alive socket that n8n is closing at that moment).
-				reset: true,
-				headersTimeout: 300_000,
-				bodyTimeout: 300_000,
-			});
-			const text = await answer.body.text();
-			let parsed: unknown = text;
-			try {
-				parsed = JSON.parse(text);
-			} catch {
-				// left as text
-			}
-			return { status: answer.statusCode, body: parsed, ms: Date.now() - started };
-		},
+		call: async (path, body) => await postWebhook(`${main.url}/webhook/${path}`, body, 300_000),
 		async stop() {
 			await queue!.stop();
 			await stopMocks();

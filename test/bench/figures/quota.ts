@@ -7,36 +7,27 @@
 // rows delivered and the 429s the mock served. Result files are not API calls (imini's CDN).
 import type { Settings } from '../options.ts';
 import { out, progress, sec, verdict } from '../output.ts';
-import { runEngine, startMockProcess } from '../processes.ts';
+import { runAgainstMock } from '../processes.ts';
 
 export async function quotaFigure(settings: Settings): Promise<void> {
 	const { quotaRows: rows, quotaRequests: requests, quotaWindowSeconds } = settings;
 	const windowMs = quotaWindowSeconds * 1000;
 	const taskMs = 3_000;
 	progress(`quota: ${rows} rows, tasks of ${taskMs / 1000} s, quota ${requests} calls per ${quotaWindowSeconds} s without Retry-After`);
-	const mock = await startMockProcess({ simulator: { imageTaskMs: taskMs, rateLimit: { requests, windowMs }, retryAfter: false } });
-	try {
-		mock.record(true);
-		const report = await runEngine({
-			url: mock.url,
-			apiKey: mock.apiKey,
-			binaryDataMode: 'default',
-			runs: [{ label: 'quota', items: rows, maxInFlight: 10, download: true }],
-		});
-		const { stats, violations } = await mock.take();
-		const [run] = report.runs;
-		const delivered = run.items.filter((item) => item.bytes > 0).length;
-		const pollsPerTask = stats.polls / rows;
-		const bound = ((rows * (1 + pollsPerTask)) / requests) * windowMs;
-		const ratio = run.wallMs / bound;
-		out(
-			`quota: wall=${sec(run.wallMs)} bound=${sec(bound)} ratio_to_bound=${ratio.toFixed(2)} rows_delivered=${delivered}/${rows}` +
-				` tasks_created=${stats.submits} polls_per_task=${pollsPerTask.toFixed(2)} 429s_served=${stats.rateLimited}` +
-				` (quota ${requests} calls per ${quotaWindowSeconds} s, sliding window, no Retry-After; tasks of ${taskMs / 1000} s; run ${run.status}${run.error ? `: ${run.error}` : ''};` +
-				` Prism contract violations ${violations})` +
-				` target: all rows ${verdict(delivered === rows && stats.submits === rows)}, wall<=1.2·bound=${sec(1.2 * bound)} ${verdict(ratio <= 1.2)}`,
-		);
-	} finally {
-		await mock.close();
-	}
+	const { report, taken } = await runAgainstMock({ imageTaskMs: taskMs, rateLimit: { requests, windowMs }, retryAfter: false }, [
+		{ label: 'quota', items: rows, maxInFlight: 10, download: true },
+	]);
+	const { stats, violations } = taken;
+	const [run] = report.runs;
+	const delivered = run.items.filter((item) => item.bytes > 0).length;
+	const pollsPerTask = stats.polls / rows;
+	const bound = ((rows * (1 + pollsPerTask)) / requests) * windowMs;
+	const ratio = run.wallMs / bound;
+	out(
+		`quota: wall=${sec(run.wallMs)} bound=${sec(bound)} ratio_to_bound=${ratio.toFixed(2)} rows_delivered=${delivered}/${rows}` +
+			` tasks_created=${stats.submits} polls_per_task=${pollsPerTask.toFixed(2)} 429s_served=${stats.rateLimited}` +
+			` (quota ${requests} calls per ${quotaWindowSeconds} s, sliding window, no Retry-After; tasks of ${taskMs / 1000} s; run ${run.status}${run.error ? `: ${run.error}` : ''};` +
+			` Prism contract violations ${violations})` +
+			` target: all rows ${verdict(delivered === rows && stats.submits === rows)}, wall<=1.2·bound=${sec(1.2 * bound)} ${verdict(ratio <= 1.2)}`,
+	);
 }

@@ -5,33 +5,23 @@
 // process they share a pace and a queue, so the storm should cost what the sheet costs.
 import type { Settings } from '../options.ts';
 import { out, progress, sec, verdict } from '../output.ts';
-import { runEngine, startMockProcess } from '../processes.ts';
+import { runAgainstMock } from '../processes.ts';
 
 type Shape = { delivered: number; created: number; limited: number; wallMs: number; status: string };
 
 async function measure(label: string, rows: number, executions: number, settings: Settings): Promise<Shape> {
 	const { stormRequests: requests, stormWindowSeconds: windowSeconds } = settings;
-	const mock = await startMockProcess({ simulator: { imageTaskMs: 3_000, rateLimit: { requests, windowMs: windowSeconds * 1000 }, retryAfter: false } });
-	try {
-		mock.record(true);
-		const report = await runEngine({
-			url: mock.url,
-			apiKey: mock.apiKey,
-			binaryDataMode: 'default',
-			runs: [{ label, items: rows, executions, maxInFlight: 10, download: true }],
-		});
-		const { stats } = await mock.take();
-		const [run] = report.runs;
-		return {
-			delivered: run.items.filter((item) => item.bytes > 0).length,
-			created: stats.submits,
-			limited: stats.rateLimited,
-			wallMs: run.wallMs,
-			status: run.status,
-		};
-	} finally {
-		await mock.close();
-	}
+	const { report, taken } = await runAgainstMock({ imageTaskMs: 3_000, rateLimit: { requests, windowMs: windowSeconds * 1000 }, retryAfter: false }, [
+		{ label, items: rows, executions, maxInFlight: 10, download: true },
+	]);
+	const [run] = report.runs;
+	return {
+		delivered: run.items.filter((item) => item.bytes > 0).length,
+		created: taken.stats.submits,
+		limited: taken.stats.rateLimited,
+		wallMs: run.wallMs,
+		status: run.status,
+	};
 }
 
 export async function stormFigure(settings: Settings): Promise<void> {
