@@ -116,6 +116,13 @@ export class QuotaScheduler {
 	private probeInFlight = false;
 	private cycleStart: number | undefined;
 	private acceptedInCycle = 0;
+	/**
+	 * Time in this cycle when nobody wanted to call (the queue was empty): it says nothing about
+	 * the quota. An account shared by a process's executions can sit idle for hours between
+	 * bursts; counted in, it would make the pace absurdly slow.
+	 */
+	private idleInCycle = 0;
+	private idleSince: number | undefined;
 	private lastPaceIncreaseAt = 0;
 	private readonly counters = { sent: 0, accepted: 0, rateLimited: 0 };
 
@@ -200,6 +207,10 @@ export class QuotaScheduler {
 				this.poke();
 			};
 			signal?.addEventListener('abort', onAbort, { once: true });
+			if (this.idleSince !== undefined) {
+				this.idleInCycle += this.options.clock.now() - this.idleSince;
+				this.idleSince = undefined;
+			}
 			this.queue.push(queued);
 			this.poke();
 		});
@@ -234,6 +245,7 @@ export class QuotaScheduler {
 			}
 			this.expire(now);
 			if (this.queue.length === 0) {
+				this.idleSince ??= now;
 				this.pumping = false;
 				return;
 			}
@@ -333,7 +345,7 @@ export class QuotaScheduler {
 		// The quota freed up somewhere between the last 429 and now (probes are 5 s or more
 		// apart): count the cycle to the middle of that gap, not to the probe that found it.
 		const freedAt = this.lastRefusalAt === undefined ? now : (this.lastRefusalAt + now) / 2;
-		const cycle = freedAt - (this.cycleStart ?? now);
+		const cycle = freedAt - (this.cycleStart ?? now) - this.idleInCycle;
 		// Two accepted calls are the least that says anything about the quota; with fewer (the key
 		// was already spent by someone else), keep the pace and measure the next cycle.
 		if (acceptedBefore >= 2 && cycle > 0) {
@@ -352,6 +364,8 @@ export class QuotaScheduler {
 		}
 		this.limitedSince = undefined;
 		this.cycleStart = now;
+		this.idleInCycle = 0;
+		if (this.idleSince !== undefined) this.idleSince = now;
 		this.acceptedInCycle = 1;
 		this.lastPaceIncreaseAt = now;
 		this.nextStartAt = now + this.paceMs;

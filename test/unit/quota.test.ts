@@ -210,6 +210,25 @@ describe('the quota scheduler', () => {
 		expect(imini.log.filter((entry) => entry.name.startsWith('b') && entry.status === 429)).toHaveLength(0);
 	});
 
+	it('time nobody wanted to call does not count: after an hour idle, a 429 leaves the pace about where it was', async () => {
+		const { clock, call, scheduler, imini } = setup({ requests: 10, windowMs: 10_000 });
+		const first = load(call, 60);
+		await clock.run();
+		await first;
+		const learned = scheduler.stats.paceMs;
+		expect(learned).toBeGreaterThan(0);
+		// An hour later another client (a second worker on the key) has just spent the window.
+		await Promise.all([clock.sleep(3_600_000), clock.run()]);
+		for (let i = 0; i < 10; i++) imini.accepted.push(clock.now());
+		const startedAt = clock.now();
+		const second = load((lane, name) => call(lane, `b${name}`), 40);
+		await clock.run();
+		await second;
+		// The wait for the other client's window counts (the quota was smaller then); the idle hour does not.
+		expect(scheduler.stats.paceMs).toBeLessThan(learned * 3);
+		expect(clock.now() - startedAt).toBeLessThan(((40 + 10) / 10) * 10_000 * 1.6);
+	});
+
 	it('a call with a deadline gives up at its deadline, not before, and says how often it was refused', async () => {
 		const { clock, call, imini } = setup({ requests: 1, windowMs: 600_000 }, { random: () => 0 });
 		const calls = [call('delivery', 'first'), call('delivery', 'late', 30_000).catch((error: unknown) => error)];
