@@ -92,6 +92,9 @@ type Waiter = {
 
 const laneRank: Record<QuotaLane, number> = { delivery: 0, submit: 1 };
 
+/** Where a client finds the scheduler for a host (account.ts: one per account and host). */
+export type QuotaSchedulers = { scheduler(origin: string): QuotaScheduler };
+
 export type QuotaStats = { sent: number; accepted: number; rateLimited: number; paceMs: number };
 
 export class QuotaScheduler {

@@ -8,8 +8,7 @@ import type { components } from './generated/imini-api';
 import type { TaskKind } from './catalog';
 import { IminiHttpError, IminiNetworkError } from './errors';
 import type { IminiErrorBody } from './errors';
-import type { IminiAccount } from './account';
-import type { QuotaLane } from './quota';
+import type { QuotaLane, QuotaSchedulers } from './quota';
 import { parseRetryAfter, withRetries } from './retry';
 import type { CallKind, RetryEnvironment } from './retry';
 
@@ -67,7 +66,7 @@ function networkError(error: unknown): IminiNetworkError {
  * still in line is dropped, one already sent is left to finish (a submit in flight may have
  * created a task, whose id must still reach the run).
  */
-export function createIminiClient(ctx: IExecuteFunctions, account: IminiAccount, baseUrl: string, runSignal?: AbortSignal): IminiClient {
+export function createIminiClient(ctx: IExecuteFunctions, account: QuotaSchedulers, baseUrl: string, runSignal?: AbortSignal): IminiClient {
 	const signal = ctx.getExecutionCancelSignal();
 	const env: RetryEnvironment = {
 		sleep: async (ms) => await sleep(ms, signal),
