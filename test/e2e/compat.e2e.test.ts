@@ -10,6 +10,7 @@ import { readPngSize } from '../../mock-server/media.ts';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
 import {
+	N8N_MAJOR,
 	N8N_VERSION,
 	assertN8nInstalled,
 	createN8nHome,
@@ -43,7 +44,7 @@ const at = (name: string, type: string, typeVersion: number, parameters: Record<
 });
 const main = (...targets: string[]) => ({ main: [targets.map((target) => ({ node: target, type: 'main', index: 0 }))] });
 
-/** Four branches from one trigger: each part of the smoke is a branch, so one run covers them all. */
+/** Branches from one trigger: each part of the smoke is a branch, so one run covers them all. */
 const smokeWorkflow = {
 	id: 'iminiCompatSmoke',
 	name: 'imini compat smoke',
@@ -56,6 +57,9 @@ const smokeWorkflow = {
 		at('Prompts', 'n8n-nodes-base.set', 3.4, { mode: 'raw', jsonOutput: JSON.stringify({ prompts: ['a watercolor harbour', UNSAFE] }), options: {} }),
 		at('One Item per Prompt', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'prompts', options: { destinationFieldName: 'prompt' } }),
 		at('Generate or Fail', 'n8n-nodes-imini.iminiGenerate', 1, { resource: 'image', model: 'google/nano-banana', prompt: '={{ $json.prompt }}', options: {} }, { credentials: imini, onError: 'continueRegularOutput' }),
+		at('Generate or Error Output', 'n8n-nodes-imini.iminiGenerate', 1, { resource: 'image', model: 'google/nano-banana', prompt: '={{ $json.prompt }}', options: {} }, { credentials: imini, onError: 'continueErrorOutput' }),
+		at('Images', 'n8n-nodes-base.noOp', 1, {}),
+		at('Failed Items', 'n8n-nodes-base.noOp', 1, {}),
 		// submit, then Imini Wait
 		at('Submit', 'n8n-nodes-imini.iminiGenerate', 1, { resource: 'image', model: 'google/nano-banana', prompt: 'a paper boat', waitForCompletion: false, options: {} }, { credentials: imini }),
 		at('Imini Wait', 'n8n-nodes-imini.iminiWait', 1, { taskId: '={{ $json.task_id }}', taskType: 'auto', timeout: 60, onTimeout: 'error', download: false, options: {} }, { credentials: imini }),
@@ -74,7 +78,8 @@ const smokeWorkflow = {
 	connections: {
 		Start: main('Generate', 'Prompts', 'Submit', 'Question'),
 		Prompts: main('One Item per Prompt'),
-		'One Item per Prompt': main('Generate or Fail'),
+		'One Item per Prompt': main('Generate or Fail', 'Generate or Error Output'),
+		'Generate or Error Output': { main: [[{ node: 'Images', type: 'main', index: 0 }], [{ node: 'Failed Items', type: 'main', index: 0 }]] },
 		Submit: main('Imini Wait'),
 		Question: main('AI Agent'),
 		'Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
@@ -138,6 +143,20 @@ describe(`n8n ${N8N_VERSION}: the compat smoke`, () => {
 		expect(items[0].binary.data.mimeType).toBe('image/png');
 		expect(items[1].json.error).toContain("imini's content safety flagged the prompt");
 		expect(items.map((i: { pairedItem: unknown }) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+	});
+
+	// n8n 2.x sends an item to the error output when its JSON holds only `error`, `message` and
+	// `details`; n8n 1.x only when it holds `error` alone or `error` and `message`, so there this
+	// package's error items ({ error, details }) stay on the regular output.
+	const errorOutput = N8N_MAJOR >= 2 ? 1 : 0;
+	it(`On Error → Continue (using error output): the refused prompt leaves on output ${errorOutput}`, () => {
+		const images = nodeOutput(run.output, 'Generate or Error Output', 0);
+		const failed = nodeOutput(run.output, 'Generate or Error Output', errorOutput).filter((i: { json: { error?: string } }) => i.json.error);
+		expect(images.filter((i: { binary?: { data: { mimeType: string } } }) => i.binary?.data.mimeType === 'image/png')).toHaveLength(1);
+		expect(failed).toHaveLength(1);
+		expect(failed[0].json.error).toContain("imini's content safety flagged the prompt");
+		expect(failed[0].json.details).toBeDefined();
+		expect(nodeOutput(run.output, errorOutput ? 'Failed Items' : 'Images')).toHaveLength(errorOutput ? 1 : 2);
 	});
 
 	it('Imini Wait: the submitted task is waited for to the end', () => {
