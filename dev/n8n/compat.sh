@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The compat smoke (test/e2e/compat.e2e.test.ts) on every n8n in dev/n8n/versions.json's "compat"
-# list, each installed into its own .tools/n8n-<version> by install.sh (about 6 minutes and 2.9 GB
+# list, each installed into its own .tools/n8n-<version> by install.sh (about 8 minutes and 1.8-2.9 GB
 # the first time, well under a second after). The pinned n8n runs the smoke within test:e2e.
 # Every version is tried; the exit code is 0 only when all passed. Run with Node 24 (npm run
 # test:compat does) after `npm run build`.

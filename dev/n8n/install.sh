@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs a real n8n (for end-to-end tests) outside the package's own dependencies: the pinned
-# version (dev/n8n/versions.json, "pinned") into .tools/n8n, any other into .tools/n8n-<version>.
+# Installs a real n8n (for end-to-end tests) outside the package's own dependencies, into
+# .tools/n8n-<version>: the pinned version (dev/n8n/versions.json, "pinned") or N8N_VERSION.
 #
 #   bash dev/n8n/install.sh            # install if missing, skip in well under a second when present
-#   N8N_VERSION=2.41.1 bash dev/n8n/install.sh    # another n8n, in .tools/n8n-2.41.1
+#   N8N_VERSION=1.123.81 bash dev/n8n/install.sh  # another n8n, in .tools/n8n-1.123.81
 #   N8N_INSTALL_FORCE=1 bash dev/n8n/install.sh   # reinstall from scratch
 #
 # Why it looks like this:
@@ -21,8 +21,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 pinned="$(sed -nE 's/^ *"pinned": *"([^"]+)".*/\1/p' "$root/dev/n8n/versions.json")"
 [[ -n "$pinned" ]] || { echo "[n8n-install] no \"pinned\" version in dev/n8n/versions.json" >&2; exit 1; }
 N8N_VERSION="${N8N_VERSION:-$pinned}"
-if [[ "$N8N_VERSION" == "$pinned" ]]; then default_dir="$root/.tools/n8n"; else default_dir="$root/.tools/n8n-$N8N_VERSION"; fi
-dir="${N8N_TOOLS_DIR:-$default_dir}"
+# One folder per version: moving the pin never reinstalls over an n8n someone else still runs.
+dir="${N8N_TOOLS_DIR:-$root/.tools/n8n-$N8N_VERSION}"
 stamp="$dir/.installed"
 # Native modules n8n loads while importing, executing and serving (sqlite: the default
 # database; isolated-vm: the expression sandbox).

@@ -31,12 +31,12 @@ export const REPO_ROOT = findRepoRoot();
 export const N8N_VERSIONS: { pinned: string; compat: string[] } = JSON.parse(readFileSync(join(REPO_ROOT, 'dev', 'n8n', 'versions.json'), 'utf8'));
 /** The n8n every function here runs: N8N_VERSION when set, else the pinned one. */
 export const N8N_VERSION = process.env.N8N_VERSION || N8N_VERSIONS.pinned;
-/** `.tools/<name>` for the pinned n8n, `.tools/<name>-<version>` for another (install.sh does the same). */
+/** `.tools/<name>` for the pinned n8n, `.tools/<name>-<version>` for another (npm start's data). */
 export function versionedToolsDir(name: string): string {
 	return join(REPO_ROOT, '.tools', N8N_VERSION === N8N_VERSIONS.pinned ? name : `${name}-${N8N_VERSION}`);
 }
-/** Where `dev/n8n/install.sh` puts n8n (N8N_TOOLS_DIR overrides it there and here). */
-export const N8N_DIR = process.env.N8N_TOOLS_DIR || versionedToolsDir('n8n');
+/** Where `dev/n8n/install.sh` puts n8n: `.tools/n8n-<version>` (N8N_TOOLS_DIR overrides it there and here). */
+export const N8N_DIR = process.env.N8N_TOOLS_DIR || join(REPO_ROOT, '.tools', `n8n-${N8N_VERSION}`);
 /** The n8n major version (1 or 2): some settings exist only in one of them. */
 export const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
 /** The n8n binary every function here runs (a `#!/usr/bin/env node` script, run with Node 24). */
