@@ -28,9 +28,9 @@ function parseFlatted(text: string): unknown {
 	return (require('flatted') as { parse(text: string): unknown }).parse(text);
 }
 
-/** `GET /rest/executions?filter=…`: newest first. */
+/** `GET /rest/executions?filter=…`: newest first, at most 100 (n8n 2.41 refuses a larger limit). */
 export async function listExecutions(n8n: RunningN8n, filter: { workflowId?: string; status?: ExecutionStatus[] } = {}): Promise<ExecutionSummary[]> {
-	const query = new URLSearchParams({ filter: JSON.stringify(filter), limit: '500' });
+	const query = new URLSearchParams({ filter: JSON.stringify(filter), limit: '100' });
 	const answer = await n8n.rest('GET', `/rest/executions?${query}`);
 	if (answer.status !== 200) throw new Error(`GET /rest/executions: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
 	return (answer.body.data.results as ExecutionSummary[]).map((e) => ({ ...e, id: String(e.id) }));

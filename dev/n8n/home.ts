@@ -3,7 +3,7 @@
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, delimiter } from 'node:path';
-import { NODE_BIN } from './paths.ts';
+import { N8N_MAJOR, NODE_BIN } from './paths.ts';
 import { freePort } from './processes.ts';
 
 /** Fixed, so credentials imported in one CLI call decrypt in the next one (and on every worker). */
@@ -80,7 +80,8 @@ export async function createN8nHome(options: CreateHomeOptions = {}): Promise<N8
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 		// Fetches a server list from api.n8n.io on start; offline that is a stack trace per start.
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// n8n 1.x has no such module and refuses to start when it is named.
+		...(N8N_MAJOR >= 2 ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
 		// No Python venv here: the internal Python task runner would only log a startup failure.
 		N8N_PYTHON_ENABLED: 'false',
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',

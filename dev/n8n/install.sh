@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# Installs a real n8n (for end-to-end tests) into .tools/n8n, outside the package's own dependencies.
+# Installs a real n8n (for end-to-end tests) outside the package's own dependencies, into
+# .tools/n8n-<version>: the pinned version (dev/n8n/versions.json, "pinned") or N8N_VERSION.
 #
 #   bash dev/n8n/install.sh            # install if missing, skip in well under a second when present
+#   N8N_VERSION=1.123.81 bash dev/n8n/install.sh  # another n8n, in .tools/n8n-1.123.81
 #   N8N_INSTALL_FORCE=1 bash dev/n8n/install.sh   # reinstall from scratch
 #
-# Why it looks like this (see toolchain.md):
-# - n8n 2.40.7 is the newest n8n the registry here can install; it needs Node 24.
+# Why it looks like this:
+# - n8n 2.36+ needs Node 24.
 # - linkedom 0.18.15 needs a package the registry lacks: pinned to 0.18.14 with an override.
+# - n8n 1.x depends on xlsx as a tarball URL on sheetjs's own CDN, which cannot be reached:
+#   overridden with xlsx 0.18.5 from the registry.
 # - `--ignore-scripts`: otherwise a Kafka client's install script downloads zlib from the
 #   internet and fails. The native modules n8n needs are then built with `npm rebuild`.
 set -euo pipefail
 
-N8N_VERSION="2.40.7"
 NODE_VERSION="24.21.0"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-dir="${N8N_TOOLS_DIR:-$root/.tools/n8n}"
+# The one place the pinned version is written; dev/n8n/paths.ts reads the same file.
+pinned="$(sed -nE 's/^ *"pinned": *"([^"]+)".*/\1/p' "$root/dev/n8n/versions.json")"
+[[ -n "$pinned" ]] || { echo "[n8n-install] no \"pinned\" version in dev/n8n/versions.json" >&2; exit 1; }
+N8N_VERSION="${N8N_VERSION:-$pinned}"
+# One folder per version: moving the pin never reinstalls over an n8n someone else still runs.
+dir="${N8N_TOOLS_DIR:-$root/.tools/n8n-$N8N_VERSION}"
 stamp="$dir/.installed"
-# Native modules n8n 2.40.7 loads while importing, executing and serving (sqlite: the default
+# Native modules n8n loads while importing, executing and serving (sqlite: the default
 # database; isolated-vm: the expression sandbox).
 native_modules=(sqlite3 isolated-vm)
 
@@ -72,13 +80,15 @@ rm -f "$stamp"
 
 say "installing n8n $N8N_VERSION into $dir with Node $(node --version), npm $(npm --version)"
 say "a cold install takes about 6 minutes (4 of them npm) and 2.9 GB; npm prints little until it finishes"
+overrides='"linkedom": "0.18.14"'
+if [[ "$N8N_VERSION" == 1.* ]]; then overrides="$overrides, \"xlsx\": \"0.18.5\""; fi
 cat > "$dir/package.json" <<JSON
 {
   "name": "imini-n8n-runtime",
   "private": true,
   "description": "A real n8n for end-to-end tests of n8n-nodes-imini. Installed by dev/n8n/install.sh.",
   "dependencies": { "n8n": "$N8N_VERSION" },
-  "overrides": { "linkedom": "0.18.14" }
+  "overrides": { $overrides }
 }
 JSON
 
@@ -98,6 +108,10 @@ trap 'kill $heartbeat 2>/dev/null || true; rm -f "$phase_file"' EXIT
 (cd "$dir" && npm install --ignore-scripts --no-audit --no-fund --loglevel=warn "n8n@$N8N_VERSION") \
   || fail "npm install n8n@$N8N_VERSION failed (see npm's output above)"
 say "npm install done"
+# Older n8n versions do not have every one of them (1.x has no isolated-vm).
+present=()
+for module in "${native_modules[@]}"; do if [[ -d "$dir/node_modules/$module" ]]; then present+=("$module"); fi; done
+native_modules=("${present[@]}")
 
 # isolated-vm ships a linux-x64 prebuild (node-gyp-build finds it, nothing compiles); sqlite3's
 # prebuild download from GitHub fails here, so it compiles from source (about 1.5 minutes).

@@ -1,5 +1,5 @@
-// Drives a real, headless n8n 2.40.7 (installed by `dev/n8n/install.sh` into .tools/n8n): one
-// import for the end-to-end tests and `npm start`. Each part lives in a file named for its job:
+// Drives a real, headless n8n (the version pinned in dev/n8n/versions.json, or N8N_VERSION;
+// installed by `dev/n8n/install.sh`): one import for the end-to-end tests and `npm start`. Each part lives in a file named for its job:
 //   paths.ts            where the repository, n8n and Node 24 are
 //   processes.ts        child processes in their own groups: commands, services, free ports
 //   home.ts             an n8n user folder and the environment n8n runs with
@@ -10,7 +10,7 @@
 //   executions.ts       executions over REST: list, read, stop, and their files
 //   postgres.ts, redis.ts  the servers queue mode needs, started on free ports
 //   queue-mode.ts       n8n's scaling mode: PostgreSQL, Redis, n8n main and workers
-export { N8N_VERSION, REPO_ROOT, N8N_DIR, N8N_BIN, NODE_BIN, assertN8nInstalled } from './paths.ts';
+export { N8N_VERSION, N8N_VERSIONS, N8N_MAJOR, REPO_ROOT, N8N_DIR, N8N_BIN, NODE_BIN, assertN8nInstalled, versionedToolsDir } from './paths.ts';
 export { freePort } from './processes.ts';
 export type { CliResult, RunOptions, Service } from './processes.ts';
 export { N8N_ENCRYPTION_KEY, createN8nHome } from './home.ts';

@@ -114,7 +114,12 @@ export async function startN8n(home: N8nHome, options: StartOptions = {}): Promi
 		let authCookie = '';
 		if (options.setupOwner !== false) {
 			// A kept user folder (npm start) already has its owner: then logging in is enough.
-			const setup = await httpJson(`${url}/rest/owner/setup`, 'POST', OWNER, undefined);
+			// n8n 1.x answers /healthz/readiness a moment before its REST routes exist (404 until then).
+			let setup = await httpJson(`${url}/rest/owner/setup`, 'POST', OWNER, undefined);
+			while (setup.status === 404 && Date.now() < deadline) {
+				await new Promise((r) => setTimeout(r, 200));
+				setup = await httpJson(`${url}/rest/owner/setup`, 'POST', OWNER, undefined);
+			}
 			const login = await httpJson(`${url}/rest/login`, 'POST', { emailOrLdapLoginId: OWNER.email, password: OWNER.password }, undefined);
 			const cookie = authCookieFrom(login.headers);
 			if (login.status !== 200 || !cookie) {

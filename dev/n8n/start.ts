@@ -12,7 +12,7 @@ import { startScriptedChatModel } from '../scripted-chat-model.ts';
 import { runN8n } from './cli.ts';
 import { createN8nHome } from './home.ts';
 import type { N8nHome } from './home.ts';
-import { REPO_ROOT } from './paths.ts';
+import { N8N_VERSION, REPO_ROOT, versionedToolsDir } from './paths.ts';
 import { WEBHOOK_EXAMPLE_ID, exampleWorkflows, provisionImini } from './provision.ts';
 import { startQueueMode } from './queue-mode.ts';
 import type { QueueMode } from './queue-mode.ts';
@@ -60,7 +60,8 @@ const credential = apiKey
 // Kept between runs, so workflows you build survive a restart. Each example is imported once (the
 // stamp lists them): later starts leave your edits and deletions alone, and bring in the examples
 // added since.
-const root = join(REPO_ROOT, '.tools', flags.queue ? 'n8n-queue' : 'n8n-home');
+// Another n8n (N8N_VERSION) keeps its own data: a database migrated by one version may not open in another.
+const root = versionedToolsDir(flags.queue ? 'n8n-queue' : 'n8n-home');
 const examplesStamp = join(root, '.examples-imported');
 const provision = async (home: N8nHome, workerHomes?: N8nHome[]) => {
 	const imported = await importedExamples(home);
@@ -92,7 +93,7 @@ if (flags.queue) {
 	const firstRun = !existsSync(join(home.dataDir, 'database.sqlite'));
 	say(`installing the package into n8n (${home.root}) ...`);
 	examples = await provision(home);
-	say(`starting n8n on http://127.0.0.1:${port}${firstRun ? ' (first start: about 15 s)' : ''} ...`);
+	say(`starting n8n ${N8N_VERSION} on http://127.0.0.1:${port}${firstRun ? ' (first start: about 15 s)' : ''} ...`);
 	n8n = await startN8n(home);
 }
 if (examples.fresh.length) {

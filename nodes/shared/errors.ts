@@ -5,6 +5,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 import type { TaskKind } from './catalog';
+import { PRODUCTION_BASE_URL } from './base-url';
 
 export type IminiErrorBody = { code?: string; message?: string; status?: number; request_id?: string };
 
@@ -82,9 +83,12 @@ function messageFor(error: IminiHttpError, site: CallSite): string {
 		case 403:
 			return `imini refused access${said} (403). This API key may not use this model or endpoint.`;
 		case 404:
-			return site.call === 'download'
-				? `The result file of task ${site.taskId} is gone (404): imini only keeps results for a limited time.`
-				: `imini does not know task ${site.call === 'poll' ? site.taskId : ''} (404): the ID is wrong, belongs to another API key or to the other kind (image/video), or the task has expired.`;
+			if (site.call === 'download') return `The result file of task ${site.taskId} is gone (404): imini only keeps results for a limited time.`;
+			// A submit has no task to be unknown, and an answer without imini's error body is not imini's.
+			if (site.call === 'submit' || !error.body.code) {
+				return `No imini API at this Base URL (404${error.body.code ? ` ${error.body.code}` : ''}). Check the Base URL in the "Imini API" credential: imini's is ${PRODUCTION_BASE_URL}, with nothing after it.`;
+			}
+			return `imini does not know task ${site.taskId} (404): the ID is wrong, belongs to another API key or to the other kind (image/video), or the task has expired.`;
 		case 500:
 			return site.call === 'submit'
 				? 'imini had an internal error while creating the task (500). The task may or may not exist, so it was not resubmitted (a retry could be charged twice). Check your imini task history before running again.'

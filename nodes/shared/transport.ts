@@ -6,6 +6,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 import type { components } from './generated/imini-api';
 import type { TaskKind } from './catalog';
+import { normalizeBaseUrl } from './base-url';
 import { IminiHttpError, IminiNetworkError } from './errors';
 import type { IminiErrorBody } from './errors';
 import type { QuotaLane, QuotaSchedulers } from './quota';
@@ -13,7 +14,7 @@ import { parseRetryAfter, withRetries } from './retry';
 import type { CallKind, RetryEnvironment } from './retry';
 
 export const CREDENTIAL_TYPE = 'iminiApi';
-export const PRODUCTION_BASE_URL = 'https://openapi.imini.ai/imini/router';
+export { PRODUCTION_BASE_URL } from './base-url';
 /** imini recommends a 30 s client timeout for submissions. */
 export const SUBMIT_TIMEOUT_MS = 30_000;
 const READ_TIMEOUT_MS = 30_000;
@@ -72,7 +73,7 @@ export function createIminiClient(ctx: IExecuteFunctions, account: QuotaSchedule
 		sleep: async (ms) => await sleep(ms, signal),
 		random: Math.random,
 	};
-	const root = baseUrl.replace(/\/+$/, '');
+	const root = normalizeBaseUrl(baseUrl);
 	// One pace per host: imini's quota counts API calls; result files come from its CDN, which is
 	// paced on its own should it ever answer 429.
 	const paced = async <T>(lane: QuotaLane, url: string, deadlineAt: number | undefined, attempt: () => Promise<T>): Promise<T> =>

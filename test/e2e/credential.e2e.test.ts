@@ -1,18 +1,45 @@
 // The "Imini API" credential's Test button, as n8n runs it (POST /rest/credentials/test in a
-// real n8n with the package installed from its tarball), against the offline mock.
+// real n8n with the package installed from its tarball): against the offline mock, and against
+// Base URLs where no imini API answers (another web server, a closed port, TLS to a plain HTTP
+// port), which must not pass as "key accepted".
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
-import { createN8nHome, startN8n } from '../../dev/n8n/n8n-cli.ts';
+import { createN8nHome, freePort, startN8n } from '../../dev/n8n/n8n-cli.ts';
 import type { N8nHome, RunningN8n } from '../../dev/n8n/n8n-cli.ts';
 import { provisionImini } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
 
+const ACCEPTED = { status: 'OK', message: 'Connection successful!' };
+const REJECTED = { status: 'Error', message: "imini rejected this API key (401). Check it on imini's API Keys page." };
+const USE = 'Use https://openapi.imini.ai/imini/router (or http://127.0.0.1:4010 for the offline mock).';
+const NOT_IMINI = { status: 'Error', message: `No imini API at this Base URL: the server answered, but not as imini does. ${USE}` };
+const NO_ROUTE = { status: 'Error', message: `No imini API at this Base URL: the server has no imini task route there. ${USE}` };
+
 let mock: MockServer;
 let home: N8nHome;
 let n8n: RunningN8n;
+/** A web server that is not imini: /missing answers a 404 page, /site a 200 page, /api a JSON 404. */
+let other: Server;
+let otherUrl: string;
+const otherRequests: string[] = [];
 
 beforeAll(async () => {
 	mock = await startMock({ simulator: { rateLimit: null } });
+	other = createServer((req, res) => {
+		otherRequests.push(`${req.method} ${req.url}`);
+		if (req.url?.startsWith('/site/')) {
+			res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Welcome</title><h1>Our website</h1>');
+		} else if (req.url?.startsWith('/api/')) {
+			res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Not Found', statusCode: 404 }));
+		} else {
+			res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body><h1>404 Not Found</h1><hr>nginx</body></html>');
+		}
+	});
+	await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+	otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
 	home = await createN8nHome();
 	await provisionImini(home, { apiKey: mock.apiKey, baseUrl: mock.url, name: 'Imini API (offline mock)' }, { examples: false });
 	n8n = await startN8n(home);
@@ -22,6 +49,7 @@ afterAll(async () => {
 	await n8n?.stop();
 	await home?.cleanup();
 	await mock?.close();
+	await new Promise((resolve) => other?.close(resolve));
 });
 
 async function testCredential(data: Record<string, string>): Promise<{ status: string; message: string }> {
@@ -35,18 +63,50 @@ async function testCredential(data: Record<string, string>): Promise<{ status: s
 describe('the Imini API credential test', () => {
 	it('accepts a good key without creating a task', async () => {
 		const submits = mock.stats.submits;
-		expect(await testCredential({ apiKey: mock.apiKey, baseUrl: mock.url })).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(await testCredential({ apiKey: mock.apiKey, baseUrl: mock.url })).toEqual(ACCEPTED);
 		expect(mock.stats.submits).toBe(submits);
 	});
 
-	it('tells a rejected key apart', async () => {
-		expect(await testCredential({ apiKey: 'not-the-key', baseUrl: `${mock.url}/` })).toEqual({
-			status: 'Error',
-			message: "imini rejected this API key (401). Check it on imini's API Keys page.",
-		});
+	it.each(['/', '/v1', '/v1/', '//'])('accepts the Base URL with %j at the end (the requests go to the same place)', async (tail) => {
+		expect(await testCredential({ apiKey: mock.apiKey, baseUrl: `${mock.url}${tail}` })).toEqual(ACCEPTED);
 	});
 
-	it('the check stays inside the contract', () => {
+	it('tells a rejected key apart', async () => {
+		expect(await testCredential({ apiKey: 'not-the-key', baseUrl: `${mock.url}/` })).toEqual(REJECTED);
+	});
+
+	it('the check stays inside the contract, and never shows the key', () => {
 		expect(formatViolations(mock.violations)).toBe('');
+		expect(n8n.logs()).not.toContain(mock.apiKey);
+		expect(n8n.logs()).not.toContain('not-the-key');
+	});
+
+	it('a wrong path on the mock: no imini API at this Base URL', async () => {
+		expect(await testCredential({ apiKey: mock.apiKey, baseUrl: `${mock.url}/wrong-prefix` })).toEqual(NO_ROUTE);
+		// That path is outside the contract on purpose, and the only thing Prism objects to.
+		expect(mock.violations.filter((v) => !v.path.startsWith('/wrong-prefix/'))).toEqual([]);
+		mock.violations.length = 0;
+	});
+
+	it.each([
+		['a 404 page', '/missing'],
+		['a website (200 and HTML)', '/site'],
+		["another API's JSON 404", '/api'],
+	])('%s: no imini API at this Base URL', async (_what, path) => {
+		otherRequests.length = 0;
+		expect(await testCredential({ apiKey: mock.apiKey, baseUrl: `${otherUrl}${path}` })).toEqual(NOT_IMINI);
+		expect(otherRequests).toEqual([`GET ${path}/v1/images/tasks/task_credential_check`]);
+	});
+
+	it("nothing listening: n8n's network error, neither accepted nor rejected", async () => {
+		const closed = await freePort();
+		// n8n 2.x gives the code, n8n 1.x "The service refused the connection - perhaps it is offline".
+		expect(await testCredential({ apiKey: mock.apiKey, baseUrl: `http://127.0.0.1:${closed}` })).toEqual({ status: 'Error', message: expect.stringMatching(/ECONNREFUSED|refused the connection/) });
+	});
+
+	it("https to a plain HTTP server: n8n's TLS error, neither accepted nor rejected", async () => {
+		const result = await testCredential({ apiKey: mock.apiKey, baseUrl: otherUrl.replace('http:', 'https:') });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/SSL|TLS|EPROTO/);
 	});
 });

@@ -1,5 +1,6 @@
-// The package where users live: packed, installed into a real n8n 2.40.7 the way n8n installs
+// The package where users live: packed, installed into a real n8n the way n8n installs
 // community packages, and every example workflow run by `n8n execute` against the offline mock.
+// Binary data in the 'filesystem' mode (compat.e2e.test.ts runs the 'database' mode).
 import { readMp4Info, readPngSize } from '../../mock-server/media.ts';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
@@ -15,7 +16,7 @@ const runs = new Map<string, ExecuteResult>();
 beforeAll(async () => {
 	assertN8nInstalled();
 	mock = await startMock({ simulator: { imageTaskMs: 1500, videoTaskMs: 3000, rateLimit: null } });
-	home = await createN8nHome();
+	home = await createN8nHome({ env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
 	await provisionImini(home, { apiKey: mock.apiKey, baseUrl: mock.url, name: 'Imini API (offline mock)' });
 });
 
@@ -101,17 +102,35 @@ describe('the example workflows, in a real n8n', () => {
 	});
 });
 
+/** Example 1 with its Imini Generate on another credential. */
+async function importExampleWith(workflowId: string, credential: { id: string; name: string; data: Record<string, string> }): Promise<void> {
+	await importCredentials(home, [{ id: credential.id, name: credential.name, type: 'iminiApi', data: credential.data }]);
+	const example = exampleWorkflows()[0].json as { nodes: Array<{ type: string; credentials?: unknown }> };
+	await importWorkflow(home, {
+		...(example as unknown as { name: string; nodes: unknown[]; connections: Record<string, unknown> }),
+		id: workflowId,
+		name: workflowId,
+		nodes: example.nodes.map((n) => (n.credentials ? { ...n, credentials: { iminiApi: { id: credential.id, name: credential.name } } } : n)),
+	});
+}
+
+describe('a wrong Base URL, in a real n8n', () => {
+	it('the submit fails with "No imini API at this Base URL" and the fix', async () => {
+		await importExampleWith('iminiWrongBaseUrl', { id: 'imini-wrong-url', name: 'Imini API (wrong Base URL)', data: { apiKey: mock.apiKey, baseUrl: `${mock.url}/wrong-prefix` } });
+		const result = await executeWorkflow(home, 'iminiWrongBaseUrl');
+		expect(result.exitCode).not.toBe(0);
+		expect(result.error).toContain('No imini API at this Base URL (404');
+		expect(result.error).toContain('Check the Base URL in the "Imini API" credential: imini\'s is https://openapi.imini.ai/imini/router, with nothing after it.');
+		// The wrong path is outside the contract on purpose; nothing else may be.
+		expect(mock.violations.filter((v) => !v.path.startsWith('/wrong-prefix/'))).toEqual([]);
+		mock.violations.length = 0;
+	});
+});
+
 describe('a wrong API key, in a real n8n', () => {
 	it('fails with the readable 401 message, and the key is nowhere in the output', async () => {
 		const wrongKey = 'sk-wrong-key-7d1e4b';
-		await importCredentials(home, [{ id: 'imini-wrong', name: 'Imini API (wrong key)', type: 'iminiApi', data: { apiKey: wrongKey, baseUrl: mock.url } }]);
-		const example = exampleWorkflows()[0].json as { nodes: Array<{ type: string; credentials?: unknown }> };
-		await importWorkflow(home, {
-			...(example as unknown as { name: string; nodes: unknown[]; connections: Record<string, unknown> }),
-			id: 'iminiWrongKey',
-			name: 'imini wrong key',
-			nodes: example.nodes.map((n) => (n.credentials ? { ...n, credentials: { iminiApi: { id: 'imini-wrong', name: 'Imini API (wrong key)' } } } : n)),
-		});
+		await importExampleWith('iminiWrongKey', { id: 'imini-wrong', name: 'Imini API (wrong key)', data: { apiKey: wrongKey, baseUrl: mock.url } });
 		const result = await executeWorkflow(home, 'iminiWrongKey');
 		expect(result.exitCode).not.toBe(0);
 		expect(result.error).toContain('imini rejected the API key (401)');

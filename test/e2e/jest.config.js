@@ -1,4 +1,4 @@
-// End-to-end tests against a real n8n (installed by dev/n8n/install.sh into .tools/n8n).
+// End-to-end tests against a real n8n (installed by dev/n8n/install.sh into .tools/n8n-<version>).
 // Run: bash dev/n8n/install.sh && node node_modules/jest/bin/jest.js -c test/e2e/jest.config.js
 const base = require('../../jest.config.js');
 

@@ -26,6 +26,23 @@ describe('the published package', () => {
 		expect(pkg.n8n.nodes.map((p: string) => p.split('/').pop())).toEqual(['IminiGenerate.node.js', 'IminiGetTask.node.js', 'IminiWait.node.js']);
 	});
 
+	it('is ready for n8n verification: cloud support on, released through n8n-node, metadata pointing at one repository', () => {
+		// What `n8n-node cloud-support enable` sets; `n8n-node lint` then refuses a changed config.
+		expect(pkg.n8n.strict).toBe(true);
+		expect(readFileSync(join(root, 'eslint.config.mjs'), 'utf8').replace(/\s+/g, ' ').trim()).toBe("import { config } from '@n8n/node-cli/eslint'; export default config;");
+		expect(pkg.scripts.release).toBe('n8n-node release');
+		expect(pkg.scripts.prepublishOnly).toBe('n8n-node prerelease');
+		expect(pkg.license).toBe('MIT');
+		expect(readFileSync(join(root, 'LICENSE.md'), 'utf8')).toMatch(/^MIT License/);
+		const repo = /^git\+(https:\/\/github\.com\/[^/]+\/[^/.]+)\.git$/.exec(pkg.repository.url)?.[1];
+		expect(repo).toBeDefined();
+		expect(pkg.homepage).toBe(`${repo}#readme`);
+		expect(pkg.bugs.url).toBe(`${repo}/issues`);
+		const publish = readFileSync(join(root, '.github', 'workflows', 'publish.yml'), 'utf8');
+		expect(publish).toMatch(/id-token: write/);
+		expect(publish).toMatch(/npm run release/);
+	});
+
 	it("passes n8n's community package scanner on the source", () => {
 		expect(scan('source')).toEqual({ mode: 'source', passed: true, message: null });
 	});

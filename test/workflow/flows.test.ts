@@ -146,6 +146,23 @@ describe('errors a user can act on', () => {
 		expect(result.error!.message).toContain('expired');
 	});
 
+	it('404 on a submit: no imini API at this Base URL, check it in the credential', async () => {
+		const result = await h.run({ nodes: [generate(image('a fox'))] }, { baseUrl: `${h.mock.url}/wrong-prefix` });
+		expect(result.error).toMatchObject({ httpCode: '404' });
+		expect(result.error!.message).toMatch(
+			/^No imini API at this Base URL \(404[^)]*\)\. Check the Base URL in the "Imini API" credential: imini's is https:\/\/openapi\.imini\.ai\/imini\/router, with nothing after it\.$/,
+		);
+		// That path is outside the contract on purpose, and the only thing Prism objects to.
+		expect(h.mock.violations.filter((v) => !v.path.startsWith('/wrong-prefix/'))).toEqual([]);
+		h.mock.violations.length = 0;
+	});
+
+	it('a Base URL pasted with /v1/ at the end still reaches imini', async () => {
+		const result = await h.run({ nodes: [generate(image('a fox'))] }, { baseUrl: `${h.mock.url}/v1/` });
+		expect(result.status).toBe('success');
+		expect(result.output('Generate')[0].json.status).toBe('succeeded');
+	});
+
 	it('a submit refused with 429 (no Retry-After) waits its turn, at least 5 s, then creates one task', async () => {
 		const before = h.mock.stats.submits;
 		const started = Date.now();
