@@ -35,6 +35,9 @@ export function createJournal(now: () => number) {
 		/** Starts an entry; it is written when the answer is finished or the socket closes. */
 		record(req: IncomingMessage, res: ServerResponse, path: string): void {
 			const started = performance.now();
+			// A poll or a download names its task even when it is refused (401, 429, faults).
+			const named = /\/tasks\/([^/]+)$|^\/files\/([^/]+)\//.exec(path);
+			if (named) note(res).taskId = decodeURIComponent(named[1] ?? named[2]);
 			const at = new Date(now()).toISOString();
 			res.once('close', () => {
 				const { fault, taskId } = note(res);
