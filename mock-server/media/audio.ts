@@ -7,12 +7,22 @@ import type { Output } from 'mediabunny';
 
 const SAMPLE_RATE = 44_100;
 const BITRATE = 64_000;
+/**
+ * LAME's priming delay and last-frame padding make an MP3 track about two frames (2 x 1152
+ * samples) longer than its PCM: that much less sound keeps the file exactly as long as its video.
+ */
+const ENCODER_PADDING = 2 * 1152;
 /** Five notes of a pentatonic scale (Hz): the seed picks two, so videos sound different. */
 const NOTES = [523.25, 587.33, 659.25, 783.99, 880];
 
 let encoderRegistered: Promise<void> | undefined;
 
-/** LAME is ESM-only and loaded on first use, so tests that never ask for sound never load it. */
+/**
+ * The extension is ESM-only and registers with the ESM Mediabunny: the simulator renders in a
+ * worker thread under Node's own loader, where there is one Mediabunny. (A CommonJS test runner
+ * that calls renderMp4 directly loads a second, CommonJS copy, which has no MP3 encoder: such
+ * tests render sound through result-files.ts, as the simulator does.)
+ */
 function registerEncoder(): Promise<void> {
 	encoderRegistered ??= import('@mediabunny/mp3-encoder').then(({ registerMp3Encoder }) => registerMp3Encoder());
 	return encoderRegistered;
@@ -27,7 +37,7 @@ function seededNotes(seed: string): [number, number] {
 /** PCM samples (mono, -1..1) of durationSeconds: each second, a note, a shorter lower one, a rest. */
 export function chime(durationSeconds: number, seed: string): Float32Array {
 	const [high, low] = seededNotes(seed);
-	const samples = new Float32Array(Math.round(durationSeconds * SAMPLE_RATE));
+	const samples = new Float32Array(Math.max(0, Math.round(durationSeconds * SAMPLE_RATE) - ENCODER_PADDING));
 	for (let i = 0; i < samples.length; i++) {
 		const t = (i % SAMPLE_RATE) / SAMPLE_RATE;
 		const [frequency, start, length] = t < 0.5 ? [high, 0, 0.45] : [low, 0.5, 0.3];
