@@ -10,7 +10,7 @@ import { loadContract } from './contract.ts';
 import type { TaskKind } from './contract.ts';
 import { checkVideoReferences } from '../openapi/rules/reference-rules.ts';
 import { FaultSyntaxError, parseFault, parsePromptDirectives } from './faults.ts';
-import type { DownloadFault, Fault, PromptDirectives } from './faults.ts';
+import type { Fault, PromptDirectives } from './faults.ts';
 import { noFaultRates, pickFault } from './fault-rates.ts';
 import type { FaultRates } from './fault-rates.ts';
 import { createResultFiles } from './result-files.ts';
@@ -22,6 +22,8 @@ import { createIds } from './ids.ts';
 import { createJournal } from './journal.ts';
 import type { Journal, JournalEntry } from './journal.ts';
 import { handleControl } from './control.ts';
+import { createRateLimiter } from './rate-limit.ts';
+import { createDownloads } from './downloads.ts';
 import type { Violation } from './prism.ts';
 import { taskFailure, taskRecord, taskResults, taskStatus } from './tasks.ts';
 import type { Task, TaskRecord } from './tasks.ts';
@@ -127,10 +129,6 @@ function faultName(fault: Fault): string {
 	return fault.kind === 'status' ? String(fault.status) : fault.kind === 'slow' ? `slow:${fault.ms}` : fault.kind;
 }
 
-function downloadFaultName(fault: DownloadFault): string {
-	return fault.kind === 'expired' ? String(fault.status) : fault.kind === 'slow' ? `slow:${fault.ms}` : fault.kind;
-}
-
 export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 	const options: SimulatorOptions = { ...defaultSimulatorOptions, ...overrides };
 	const contract = loadContract({ acceptUnknownFields: options.acceptUnknownFields });
@@ -142,9 +140,8 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 	const tasks = new Map<string, Task>();
 	const submitFaultsSeen = new Map<string, number>();
 	const credits = new Map<string, number>();
-	/** Per key: when its accepted calls of the current window came in, oldest first. */
-	const accepted = new Map<string, number[]>();
 	const stats: SimulatorStats = { submits: 0, polls: 0, files: 0, inFlightPeak: 0, rateLimited: 0 };
+	const rateLimiter = createRateLimiter(options, now, journal, () => stats.rateLimited++);
 	const resultFiles = createResultFiles();
 	const submissions: Submission[] = [];
 	/** Every task created, oldest first (the newest HISTORY_SIZE), for the task console. */
@@ -159,7 +156,8 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 	};
 
 	function reset(): void {
-		for (const map of [tasks, submitFaultsSeen, credits, accepted]) map.clear();
+		for (const map of [tasks, submitFaultsSeen, credits]) map.clear();
+		rateLimiter.reset();
 		Object.assign(stats, { submits: 0, polls: 0, files: 0, inFlightPeak: 0, rateLimited: 0 });
 		submissions.length = 0;
 		history.length = 0;
@@ -175,24 +173,6 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		if (!match) throw new HttpError(401, 'Missing API key. Send Authorization: Bearer <API key>.');
 		if (match[1].trim() !== options.apiKey) throw new HttpError(401, 'Invalid API key.');
 		return match[1].trim();
-	}
-
-	function rateLimit(key: string, res: ServerResponse): void {
-		if (!options.rateLimit) return;
-		const time = now();
-		const { requests, windowMs } = options.rateLimit;
-		const times = accepted.get(key) ?? [];
-		accepted.set(key, times);
-		while (times.length > 0 && times[0] <= time - windowMs) times.shift();
-		if (times.length >= requests) {
-			stats.rateLimited++;
-			journal.fault(res, 'rate-limit');
-			const headers: Record<string, string> = options.retryAfter
-				? { 'retry-after': String(Math.max(1, Math.ceil((times[0] + windowMs - time) / 1000))) }
-				: {};
-			throw new HttpError(429, errorMessages[429], 'RATE_LIMITED', headers);
-		}
-		times.push(time);
 	}
 
 	function faultError(fault: Fault & { kind: 'status' }): HttpError {
@@ -346,40 +326,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 			.reverse();
 	}
 
-	async function serveFile(id: string, name: string, res: ServerResponse): Promise<void> {
-		journal.task(res, id);
-		const task = findTask(id, null, null);
-		const match = /^(\d+)(-cover)?\.(png|mp4)$/.exec(name);
-		const index = match ? Number(match[1]) : -1;
-		const file = match?.[2] ? task.covers[index] : task.files[index];
-		const settled = now() >= task.createdAt + task.durationMs && !task.directives.fail;
-		if (!match || !file || !settled || (file.kind === 'mp4') !== (match[3] === 'mp4')) {
-			throw new HttpError(404, `No file ${name} for task ${id}.`);
-		}
-		const rated = pickFault(options.faultRates.download, options.faultRates.download.length ? ids.draw() : 1);
-		const fault = task.directives.download ?? rated?.fault;
-		if (fault) journal.fault(res, `${task.directives.download ? 'prompt: download' : 'fault-rate: download'}: ${downloadFaultName(fault)}`);
-		if (fault?.kind === 'expired') {
-			// A CDN's answer, not imini's JSON error: the URL has expired **(inferred)**.
-			res.writeHead(fault.status, { 'content-type': 'text/plain; charset=utf-8' });
-			res.end(`${fault.status} ${fault.status === 403 ? 'Forbidden' : 'Not Found'}: this result URL has expired.\n`);
-			return;
-		}
-		if (fault?.kind === 'slow') await delay(fault.ms);
-		const bytes = await resultFiles.bytes(file);
-		stats.files++;
-		res.writeHead(200, {
-			'content-type': file.kind === 'mp4' ? 'video/mp4' : 'image/png',
-			'content-length': bytes.length,
-			'cache-control': 'public, max-age=3600',
-		});
-		if (fault?.kind === 'truncate') {
-			// Half the body, then the connection closes: Content-Length promised more.
-			res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.destroy());
-			return;
-		}
-		res.end(bytes);
-	}
+	const downloads = createDownloads({ findTask, resultFiles, journal, ids, faultRates: options.faultRates, now, onServed: () => stats.files++ });
 
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://simulator');
@@ -398,7 +345,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		const path = apiPath(url.pathname);
 		if (path !== '/') journal.record(req, res, url.pathname);
 		const file = /^\/files\/([^/]+)\/([^/]+)$/.exec(path);
-		if (req.method === 'GET' && file) return serveFile(file[1], file[2], res);
+		if (req.method === 'GET' && file) return downloads.serve(file[1], file[2], res);
 		if (req.method === 'GET' && path === '/') {
 			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
 			res.end(consolePage);
@@ -424,7 +371,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 			req.resume();
 			return;
 		}
-		rateLimit(key, res);
+		rateLimiter.check(key, res);
 		const submitRoute = /^\/v1\/(images|videos)\/generate$/.exec(path);
 		if (submitRoute && req.method === 'POST') {
 			return submit(submitRoute[1] === 'images' ? 'image' : 'video', req, res, key);
