@@ -1,6 +1,6 @@
 // Builds the publishable imini-mock (run by `npm pack` through `prepack`): the mock compiled to
 // JavaScript under dist/, in the repository's own layout (dist/mock-server/ beside
-// dist/nodes/shared/, whose video reference rules it shares with the n8n node), and a copy of
+// dist/openapi/rules/, the contract's reference rules it shares with the n8n node), and a copy of
 // the contract at dist/openapi/imini.yaml. The repository keeps the one source of each; a user's
 // Node refuses to strip TypeScript types under node_modules, hence the compiled files.
 import { execFileSync } from 'node:child_process';

@@ -1,6 +1,7 @@
 // The task console (GET / on the simulator's port): the offline "task history" the nodes' error
 // messages point to. One static page that reads GET /mock/tasks every 2 s and lists the tasks
-// newest first. Prompts are the user's text: they reach the page through textContent only.
+// newest first, under a line naming the control API (control.ts). Prompts are the user's text:
+// they reach the page through textContent only.
 export const consolePage = `<!doctype html>
 <html lang="en">
 <head>
@@ -27,10 +28,18 @@ export const consolePage = `<!doctype html>
 	.results img { height: 72px; margin-right: 6px; border-radius: 4px; border: 1px solid var(--line); }
 	.results a { text-decoration: none; }
 	.empty { padding: 40px 20px; color: var(--muted); }
+	#control { padding: 8px 20px; border-bottom: 1px solid var(--line); }
 </style>
 </head>
 <body>
 <header><h1>imini mock · tasks</h1><span id="summary"></span><span id="updated"></span></header>
+<nav id="control" class="muted">Control API:
+	<a href="/mock/requests"><code>GET /mock/requests</code></a> (journal) ·
+	<a href="/mock/violations"><code>GET /mock/violations</code></a> ·
+	<a href="/mock/clock"><code>GET /mock/clock</code></a> ·
+	<code>POST /mock/clock {"advance": 60}</code> / <code>{"freeze": true}</code> ·
+	<code>POST /mock/reset</code>
+</nav>
 <table>
 	<thead><tr><th>Task</th><th>Model</th><th>Kind</th><th>Status</th><th>Prompt</th><th>Faults</th><th>Result</th></tr></thead>
 	<tbody id="tasks"></tbody>

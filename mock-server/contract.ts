@@ -29,7 +29,13 @@ export type RequestValidator = {
 	validate(body: unknown): string | null;
 	/** The `default` of every parameter of a model that declares one, read from the spec. */
 	defaults(model: string): Record<string, unknown>;
+	/** The values a model's field takes (its `enum`), or null. */
+	allowed(model: string, field: string): string[] | null;
+	/** The values of a field imini actually renders (`x-rendered`; others are downgraded to the first), or null. */
+	rendered(model: string, field: string): string[] | null;
 };
+
+type PropertySchema = { default?: unknown; enum?: string[]; 'x-rendered'?: string[]; $ref?: string; allOf?: Array<{ $ref?: string }> };
 
 function describeError(error: ErrorObject): string {
 	const field = error.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'body';
@@ -67,6 +73,10 @@ function buildValidator(spec: Spec, ajv: Ajv2020, requestSchema: string): Reques
 	}
 	const models = [...byModel.keys()];
 	const defaultsByModel = new Map<string, Record<string, unknown>>();
+	const property = (model: string, field: string): PropertySchema | undefined => {
+		const check = byModel.get(model);
+		return (check?.schema as { properties?: Record<string, PropertySchema> } | undefined)?.properties?.[field];
+	};
 	for (const [model, check] of byModel) {
 		const properties = (check.schema as { properties?: Record<string, { default?: unknown }> }).properties ?? {};
 		defaultsByModel.set(
@@ -81,6 +91,13 @@ function buildValidator(spec: Spec, ajv: Ajv2020, requestSchema: string): Reques
 	return {
 		models,
 		defaults: (model) => defaultsByModel.get(model) ?? {},
+		allowed(model, field) {
+			const schema = property(model, field);
+			const ref = schema?.$ref ?? schema?.allOf?.[0]?.$ref;
+			if (schema?.enum) return schema.enum;
+			return ref ? ((spec.components.schemas[ref.split('/').pop() as string] as { enum?: string[] }).enum ?? null) : null;
+		},
+		rendered: (model, field) => property(model, field)?.['x-rendered'] ?? null,
 		validate(body) {
 			if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'The request body must be a JSON object';
 			const model = (body as { model?: unknown }).model;
@@ -99,21 +116,29 @@ function buildValidator(spec: Spec, ajv: Ajv2020, requestSchema: string): Reques
 
 export type Contract = { image: RequestValidator; video: RequestValidator };
 
-let cached: Contract | undefined;
+const cached = new Map<boolean, Contract>();
 
-export function loadContract(): Contract {
-	if (cached) return cached;
+/**
+ * The contract's request validators. `acceptUnknownFields`: fields a model does not document are
+ * dropped instead of refused (imini does not say which it does; refusing is the default).
+ */
+export function loadContract(options: { acceptUnknownFields?: boolean } = {}): Contract {
+	const lenient = options.acceptUnknownFields === true;
+	const known = cached.get(lenient);
+	if (known) return known;
 	const spec = loadSpec();
 	// OpenAPI 3.1 schemas are JSON Schema 2020-12; re-home them under $defs so local refs resolve.
 	const defs = JSON.parse(
 		JSON.stringify(spec.components.schemas).replaceAll('#/components/schemas/', 'imini#/$defs/'),
 	) as Record<string, SchemaObject>;
-	const ajv = new Ajv2020({ strict: false, allErrors: false });
+	// removeAdditional drops what `additionalProperties: false` would refuse (the body is a copy).
+	const ajv = new Ajv2020({ strict: false, allErrors: false, ...(lenient ? { removeAdditional: true } : {}) });
 	addFormats(ajv);
 	ajv.addSchema({ $id: 'imini', $defs: defs });
-	cached = {
+	const contract = {
 		image: buildValidator(spec, ajv, 'ImageGenerateRequest'),
 		video: buildValidator(spec, ajv, 'VideoGenerateRequest'),
 	};
-	return cached;
+	cached.set(lenient, contract);
+	return contract;
 }

@@ -9,10 +9,14 @@
 //      unsafe               the submit answers 400 INVALID_PROMPT (content safety on the prompt)
 //      time=<ms>            this task takes <ms> from submit to settled
 //      slow=<ms>            every answer about this task is delayed by <ms>
+//      download=<dfault>    every download of the task's files answers <dfault>
 //  <fault> is an HTTP status (400 401 402 403 404 429 500 502), `drop` (the connection is
 //  destroyed without an answer), `malformed` (200 with a broken JSON body), `offspec` (200 with
 //  well-formed JSON that breaks the contract: proof that Prism's check can fail) or `slow:<ms>`
-//  (answer normally, late).
+//  (answer normally, late). <dfault>, a fault of imini's CDN rather than its API, is `403` or
+//  `404` (the result URL has expired: imini documents neither the URL's lifetime nor the
+//  CDN's answer, both are **(inferred)**), `truncate` (the body stops halfway, with the full
+//  Content-Length announced) or `slow:<ms>`.
 
 export type Fault =
 	| { kind: 'status'; status: number }
@@ -21,7 +25,10 @@ export type Fault =
 	| { kind: 'offspec' }
 	| { kind: 'slow'; ms: number };
 
+export type DownloadFault = { kind: 'expired'; status: 403 | 404 } | { kind: 'truncate' } | { kind: 'slow'; ms: number };
+
 export type PromptDirectives = {
+	download?: DownloadFault;
 	submit?: { fault: Fault; times: number };
 	poll?: Fault;
 	pollAt: Map<number, Fault>;
@@ -51,6 +58,15 @@ export function parseFault(text: string): Fault {
 	);
 }
 
+export function parseDownloadFault(text: string): DownloadFault {
+	const value = text.trim().toLowerCase();
+	if (value === '403' || value === '404') return { kind: 'expired', status: Number(value) as 403 | 404 };
+	if (value === 'truncate') return { kind: 'truncate' };
+	const slow = /^slow[:=](\d+)$/.exec(value);
+	if (slow) return { kind: 'slow', ms: Number(slow[1]) };
+	throw new FaultSyntaxError(`Unknown download fault "${text}". Use 403, 404, truncate or slow:<ms>.`);
+}
+
 const tagPattern = /\[mock\s+([^\]]*)\]/gi;
 
 export function parsePromptDirectives(prompt: string): PromptDirectives {
@@ -69,6 +85,8 @@ export function parsePromptDirectives(prompt: string): PromptDirectives {
 				directives.poll = parseFault(rawValue);
 			} else if (pollAt && rawValue) {
 				directives.pollAt.set(Number(pollAt[1]), parseFault(rawValue));
+			} else if (key === 'download' && rawValue) {
+				directives.download = parseDownloadFault(rawValue);
 			} else if (key === 'fail') {
 				directives.fail = rawValue ? rawValue.toUpperCase() : 'CONTENT_POLICY_VIOLATION';
 			} else if (key === 'unsafe') {
@@ -79,7 +97,7 @@ export function parsePromptDirectives(prompt: string): PromptDirectives {
 				directives.slowMs = Number(rawValue);
 			} else {
 				throw new FaultSyntaxError(
-					`Unknown mock directive "${word}". Known: submit=<fault>[xN], poll=<fault>, pollN=<fault>, fail[=CODE], unsafe, time=<ms>, slow=<ms>.`,
+					`Unknown mock directive "${word}". Known: submit=<fault>[xN], poll=<fault>, pollN=<fault>, fail[=CODE], unsafe, time=<ms>, slow=<ms>, download=<403|404|truncate|slow:ms>.`,
 				);
 			}
 		}

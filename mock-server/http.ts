@@ -1,7 +1,6 @@
 // imini's HTTP conventions as the simulator speaks them: the unified error body, JSON answers,
-// request ids, and the 64 MB cap on a request body.
+// and the 64 MB cap on a request body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
 
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -39,21 +38,18 @@ export class HttpError extends Error {
 	}
 }
 
-export function requestId(): string {
-	return `req_${randomBytes(6).toString('hex')}`;
-}
-
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
 	const text = JSON.stringify(body);
 	res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
 	res.end(text);
 }
 
-export function sendError(res: ServerResponse, error: HttpError): void {
+/** `requestId`: from the simulator's id source (seeded with --seed). */
+export function sendError(res: ServerResponse, error: HttpError, requestId: string): void {
 	sendJson(
 		res,
 		error.status,
-		{ error: { code: error.code, message: error.message, status: error.status, request_id: requestId() } },
+		{ error: { code: error.code, message: error.message, status: error.status, request_id: requestId } },
 		error.headers,
 	);
 }

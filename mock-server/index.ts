@@ -1,19 +1,25 @@
 // The offline imini: the simulator, fronted by Prism so that every API exchange is checked
 // against openapi/imini.yaml. Result files are served by the simulator on its own port (a
 // stand-in for imini's CDN), because Prism corrupts binary bodies.
-import { createSimulator } from './simulator.ts';
-import type { SimulatorOptions, SimulatorStats, Submission } from './simulator.ts';
+import { connectableHost, createSimulator } from './simulator.ts';
+import type { JournalEntry, SimulatorOptions, SimulatorStats, Submission } from './simulator.ts';
 import { startPrismProxy } from './prism.ts';
 import type { Violation } from './prism.ts';
+import type { MockClock } from './clock.ts';
+import { parseFaultRates } from './fault-rates.ts';
 
-export type { SimulatorOptions, SimulatorStats, Submission, Violation };
+export type { JournalEntry, MockClock, SimulatorOptions, SimulatorStats, Submission, Violation };
+export { parseFaultRates };
 
 export type MockOptions = {
 	/** Front-door port (Prism); 0 picks a free one. */
 	port?: number;
 	/** Simulator port (also the file server); 0 picks a free one. */
 	filesPort?: number;
+	/** Address both ports bind to (default 127.0.0.1; 0.0.0.0 for clients in containers or on other machines). */
 	host?: string;
+	/** Base of the result URLs the API hands out (default: the simulator's own URL), e.g. http://host.docker.internal:4011. */
+	publicUrl?: string;
 	/** false: no Prism, the front door is the simulator itself (for side-by-side benchmarks). */
 	prism?: boolean;
 	simulator?: Partial<SimulatorOptions>;
@@ -24,15 +30,22 @@ export type MockOptions = {
 export type MockServer = {
 	/** Base URL to put in the Imini API credential. */
 	url: string;
-	/** Where result files are served (the simulator). */
+	/** Where result files are served (the simulator), as result URLs name it. */
 	filesUrl: string;
+	/** The simulator (files, console, control API) as this machine reaches it. */
+	controlUrl: string;
 	apiKey: string;
 	stats: SimulatorStats;
 	/** What clients submitted (newest 200): the request bodies as the simulator received them. */
 	submissions: Submission[];
 	inFlight(): number;
-	/** Every violation Prism has reported since start (or since the last `violations.length = 0`). */
+	/** Every violation Prism has reported since start (or since the last reset / `violations.length = 0`). */
 	violations: Violation[];
+	/** Every call the simulator answered (GET /mock/requests). */
+	requests(since?: number): JournalEntry[];
+	clock: MockClock;
+	/** What POST /mock/reset does. */
+	reset(): void;
 	close(): Promise<void>;
 };
 
@@ -43,11 +56,21 @@ export const fastTiming: Partial<SimulatorOptions> = {
 	rateLimit: null,
 };
 
+/**
+ * Prism's request check refuses unknown fields (`additionalProperties: false`, and through the
+ * oneOf a cascade of messages about the other models). With --accept-unknown-fields the
+ * simulator, which checks the same contract minus that rule, has accepted the body: then
+ * nothing about the body is a violation.
+ */
+function isAcceptedUnknownField(violation: Violation): boolean {
+	return violation.location.startsWith('request.body') && violation.status < 400;
+}
+
 export async function startMock(options: MockOptions = {}): Promise<MockServer> {
 	const host = options.host ?? '127.0.0.1';
 	const simulator = createSimulator(options.simulator);
-	const running = await simulator.listen(options.filesPort ?? 0, host);
-	const violations: Violation[] = [];
+	const running = await simulator.listen(options.filesPort ?? 0, host, options.publicUrl);
+	const violations = running.violations;
 	let prism: Awaited<ReturnType<typeof startPrismProxy>> | undefined;
 	try {
 		if (options.prism !== false) {
@@ -55,7 +78,9 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
 				upstream: running.url,
 				port: options.port ?? 0,
 				host,
+				connectHost: connectableHost(host),
 				onViolation: (violation) => {
+					if (simulator.options.acceptUnknownFields && isAcceptedUnknownField(violation)) return;
 					violations.push(violation);
 					options.onViolation?.(violation);
 				},
@@ -67,12 +92,16 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
 	}
 	return {
 		url: prism?.url ?? running.url,
-		filesUrl: running.url,
+		filesUrl: running.filesUrl,
+		controlUrl: running.url,
 		apiKey: simulator.options.apiKey,
 		stats: running.stats,
 		submissions: running.submissions,
 		inFlight: running.inFlight,
 		violations,
+		requests: (since = 0) => running.journal.since(since),
+		clock: running.clock,
+		reset: running.reset,
 		close: async () => {
 			await prism?.close();
 			await running.close();

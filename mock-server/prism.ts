@@ -1,7 +1,9 @@
 // Prism in proxy mode, in this process, in front of the simulator. Without `errors` it forwards
 // everything and reports what breaks the spec in an `sl-violations` response header; we read
 // that header off every finished response through Node's http diagnostics channel, so each
-// violation is tied to the request that caused it.
+// violation is tied to the request that caused it. The same channel lets production's path
+// prefix through: Prism knows the contract's paths (`/v1/...`), so `/imini/router/v1/...` is
+// rewritten before Prism routes it.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
@@ -24,6 +26,9 @@ export type PrismProxy = { url: string; close(): Promise<void> };
 
 type FinishMessage = { request: IncomingMessage; response: ServerResponse };
 
+/** Production's base path: https://openapi.imini.ai/imini/router. */
+const PRODUCTION_PATH_PREFIX = '/imini/router';
+
 function parseViolations(header: string): Array<{ location?: string[]; severity?: string; message?: string }> {
 	try {
 		return JSON.parse(header) as Array<{ location?: string[]; severity?: string; message?: string }>;
@@ -37,6 +42,8 @@ export async function startPrismProxy(options: {
 	upstream: string;
 	port?: number;
 	host?: string;
+	/** How a client on this machine reaches `host` (the loopback when it is a wildcard). */
+	connectHost?: string;
 	onViolation: (violation: Violation) => void;
 }): Promise<PrismProxy> {
 	const host = options.host ?? '127.0.0.1';
@@ -81,10 +88,18 @@ export async function startPrismProxy(options: {
 		}
 	};
 	subscribe('http.server.response.finish', onFinish);
+	// Published before the server's 'request' event, so Prism only ever sees the rewritten URL.
+	const onStart = (message: unknown) => {
+		const { request } = message as FinishMessage;
+		if (request.socket?.localPort !== port) return;
+		if (request.url?.startsWith(`${PRODUCTION_PATH_PREFIX}/`)) request.url = request.url.slice(PRODUCTION_PATH_PREFIX.length);
+	};
+	subscribe('http.server.request.start', onStart);
 
 	return {
-		url: `http://${host}:${port}`,
+		url: `http://${options.connectHost ?? host}:${port}`,
 		close: async () => {
+			unsubscribe('http.server.request.start', onStart);
 			unsubscribe('http.server.response.finish', onFinish);
 			await server.close();
 		},

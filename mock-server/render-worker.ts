@@ -6,7 +6,7 @@ import type { ResultFile } from './result-files.ts';
 
 parentPort?.on('message', (job: ResultFile & { id: number }) => {
 	const size = { width: job.width, height: job.height };
-	const rendering = job.kind === 'mp4' ? renderMp4(size, job.duration, job.seed, job.caption) : Promise.resolve().then(() => renderPng(size, job.seed, job.caption));
+	const rendering = job.kind === 'mp4' ? renderMp4(size, job.duration, job.seed, job.caption, { audio: job.audio }) : Promise.resolve().then(() => renderPng(size, job.seed, job.caption));
 	rendering.then(
 		(bytes) => parentPort?.postMessage({ id: job.id, bytes }),
 		(error: unknown) => parentPort?.postMessage({ id: job.id, error: (error as Error).message }),

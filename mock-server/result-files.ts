@@ -9,7 +9,7 @@ import { moduleDir, moduleExtension } from './package-files.ts';
 
 export type ResultFile =
 	| { kind: 'png'; width: number; height: number; seed: string; caption: Caption }
-	| { kind: 'mp4'; width: number; height: number; duration: number; seed: string; caption: Caption };
+	| { kind: 'mp4'; width: number; height: number; duration: number; audio: boolean; seed: string; caption: Caption };
 
 /** Rendered files are kept (oldest dropped first) up to this many bytes, not files: a batch's
  * files are rendered while its tasks run and must still be there when they are downloaded. */

@@ -1,20 +1,30 @@
 // A stateful imini: tasks go queued -> processing -> succeeded | failed as time passes, results
 // are real files served from this server (never through Prism, which corrupts binary bodies).
-// A task's state is a pure function of the clock, so no timers run per task and a test can
-// drive the clock.
+// A task's state is a pure function of the clock, so no timers run per task and a test (or
+// POST /mock/clock) can drive the clock.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { HttpError, delay, errorCodes, errorMessages, readBody, requestId, sendError, sendJson } from './http.ts';
+import { HttpError, delay, errorCodes, errorMessages, readBody, sendError, sendJson } from './http.ts';
 import { loadContract } from './contract.ts';
 import type { TaskKind } from './contract.ts';
-import { checkVideoReferences } from '../nodes/shared/reference-rules.ts';
+import { checkVideoReferences } from '../openapi/rules/reference-rules.ts';
 import { FaultSyntaxError, parseFault, parsePromptDirectives } from './faults.ts';
 import type { Fault, PromptDirectives } from './faults.ts';
-import { imageSize, videoSize } from './media.ts';
+import { noFaultRates, pickFault } from './fault-rates.ts';
+import type { FaultRates } from './fault-rates.ts';
 import { createResultFiles } from './result-files.ts';
+import { planResults } from './result-plan.ts';
 import { consolePage } from './console.ts';
+import { createClock } from './clock.ts';
+import type { MockClock } from './clock.ts';
+import { createIds } from './ids.ts';
+import { createJournal } from './journal.ts';
+import type { Journal, JournalEntry } from './journal.ts';
+import { handleControl } from './control.ts';
+import { createRateLimiter } from './rate-limit.ts';
+import { createDownloads } from './downloads.ts';
+import type { Violation } from './prism.ts';
 import { taskFailure, taskRecord, taskResults, taskStatus } from './tasks.ts';
 import type { Task, TaskRecord } from './tasks.ts';
 
@@ -44,6 +54,16 @@ export type SimulatorOptions = {
 	retryAfterSeconds: number;
 	/** Credits per key (one per submitted task); null is unlimited. */
 	credits: number | null;
+	/**
+	 * Fields a model does not document: refused with a 400 (false, the default: imini does not
+	 * say, so the stricter answer) or dropped and ignored (true).
+	 */
+	acceptUnknownFields: boolean;
+	/** Task ids, request ids and pictures the same on every run (and after POST /mock/reset); null is random. */
+	seed: string | null;
+	/** Faults by probability (`--fault-rate`). */
+	faultRates: FaultRates;
+	/** The time the mock's clock follows; POST /mock/clock moves and freezes the mock's clock on top of it. */
 	now: () => number;
 };
 
@@ -57,6 +77,9 @@ export const defaultSimulatorOptions: SimulatorOptions = {
 	retryAfter: false,
 	retryAfterSeconds: 1,
 	credits: null,
+	acceptUnknownFields: false,
+	seed: null,
+	faultRates: noFaultRates,
 	now: () => Date.now(),
 };
 
@@ -73,10 +96,19 @@ export type SimulatorStats = {
 export type Submission = { taskId: string; kind: TaskKind; body: Record<string, unknown> };
 
 export type Simulator = {
+	/** Where a client on this machine reaches the simulator. */
 	url: string;
+	/** The base of result URLs (`--public-url`, else `url`). */
+	filesUrl: string;
 	server: Server;
 	stats: SimulatorStats;
 	submissions: Submission[];
+	/** Contract violations (Prism reports them here; GET /mock/violations serves them). */
+	violations: Violation[];
+	journal: Journal;
+	clock: MockClock;
+	/** What POST /mock/reset does. */
+	reset(): void;
 	/** Tasks currently neither settled nor expired (for concurrency assertions). */
 	inFlight(): number;
 	close(): Promise<void>;
@@ -85,21 +117,31 @@ export type Simulator = {
 /** How many tasks the console and `GET /mock/tasks` remember. */
 const HISTORY_SIZE = 500;
 
-function newTaskId(): string {
-	// Shape of imini's ids: task_ + 19 digits.
-	const digits = BigInt(`0x${randomBytes(8).toString('hex')}`) % 10n ** 19n;
-	return `task_${digits.toString().padStart(19, '1')}`;
+/** Production's base URL is https://openapi.imini.ai/imini/router: a client that swaps only the host keeps this prefix. */
+export const PRODUCTION_PATH_PREFIX = '/imini/router';
+
+/** An API path without production's prefix (`/imini/router/v1/...` and `/v1/...` are the same call). */
+export function apiPath(path: string): string {
+	return path.startsWith(`${PRODUCTION_PATH_PREFIX}/`) ? path.slice(PRODUCTION_PATH_PREFIX.length) : path;
+}
+
+function faultName(fault: Fault): string {
+	return fault.kind === 'status' ? String(fault.status) : fault.kind === 'slow' ? `slow:${fault.ms}` : fault.kind;
 }
 
 export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 	const options: SimulatorOptions = { ...defaultSimulatorOptions, ...overrides };
-	const contract = loadContract();
+	const contract = loadContract({ acceptUnknownFields: options.acceptUnknownFields });
+	const clock = createClock(options.now);
+	const now = clock.now;
+	const ids = createIds(options.seed);
+	const journal = createJournal(now);
+	const violations: Violation[] = [];
 	const tasks = new Map<string, Task>();
 	const submitFaultsSeen = new Map<string, number>();
 	const credits = new Map<string, number>();
-	/** Per key: when its accepted calls of the current window came in, oldest first. */
-	const accepted = new Map<string, number[]>();
 	const stats: SimulatorStats = { submits: 0, polls: 0, files: 0, inFlightPeak: 0, rateLimited: 0 };
+	const rateLimiter = createRateLimiter(options, now, journal, () => stats.rateLimited++);
 	const resultFiles = createResultFiles();
 	const submissions: Submission[] = [];
 	/** Every task created, oldest first (the newest HISTORY_SIZE), for the task console. */
@@ -107,11 +149,23 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 	let filesBaseUrl = '';
 
 	const inFlight = () => {
-		const now = options.now();
+		const time = now();
 		let count = 0;
-		for (const task of tasks.values()) if (now < task.createdAt + task.durationMs) count++;
+		for (const task of tasks.values()) if (time < task.createdAt + task.durationMs) count++;
 		return count;
 	};
+
+	function reset(): void {
+		for (const map of [tasks, submitFaultsSeen, credits]) map.clear();
+		rateLimiter.reset();
+		Object.assign(stats, { submits: 0, polls: 0, files: 0, inFlightPeak: 0, rateLimited: 0 });
+		submissions.length = 0;
+		history.length = 0;
+		violations.length = 0;
+		journal.reset();
+		clock.reset();
+		ids.reset();
+	}
 
 	function authenticate(req: IncomingMessage): string {
 		const header = req.headers.authorization ?? '';
@@ -121,32 +175,16 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		return match[1].trim();
 	}
 
-	function rateLimit(key: string): void {
-		if (!options.rateLimit) return;
-		const now = options.now();
-		const { requests, windowMs } = options.rateLimit;
-		const times = accepted.get(key) ?? [];
-		accepted.set(key, times);
-		while (times.length > 0 && times[0] <= now - windowMs) times.shift();
-		if (times.length >= requests) {
-			stats.rateLimited++;
-			const headers: Record<string, string> = options.retryAfter
-				? { 'retry-after': String(Math.max(1, Math.ceil((times[0] + windowMs - now) / 1000))) }
-				: {};
-			throw new HttpError(429, errorMessages[429], 'RATE_LIMITED', headers);
-		}
-		times.push(now);
-	}
-
 	function faultError(fault: Fault & { kind: 'status' }): HttpError {
 		const headers: Record<string, string> =
 			fault.status === 429 && options.retryAfter ? { 'retry-after': String(options.retryAfterSeconds) } : {};
 		return new HttpError(fault.status, errorMessages[fault.status], errorCodes[fault.status], headers);
 	}
 
-	/** Applies a fault; returns true when the answer has been handled (or the socket dropped). */
-	async function applyFault(fault: Fault | undefined, res: ServerResponse): Promise<boolean> {
+	/** Applies a fault (`source` says where it came from, for the journal); true when the answer has been handled (or the socket dropped). */
+	async function applyFault(fault: Fault | undefined, res: ServerResponse, source: string): Promise<boolean> {
 		if (!fault) return false;
+		journal.fault(res, `${source}: ${faultName(fault)}`);
 		switch (fault.kind) {
 			case 'slow':
 				await delay(fault.ms);
@@ -162,36 +200,9 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 				sendJson(res, 200, { task_id: 'task_0', status: 'done', created_at: 'yesterday' });
 				return true;
 			case 'status':
-				sendError(res, faultError(fault));
+				sendError(res, faultError(fault), ids.requestId());
 				return true;
 		}
-	}
-
-	function resultsFor(kind: TaskKind, id: string, model: string, params: Record<string, unknown>): Pick<Task, 'files' | 'covers'> {
-		const prompt = typeof params.prompt === 'string' ? params.prompt : '';
-		if (kind === 'image') {
-			const size = imageSize(String(params.aspect_ratio ?? '1:1'), String(params.resolution ?? '1K'));
-			const count = Number(params.num ?? 1);
-			return {
-				files: Array.from({ length: count }, (_, i) => ({
-					kind: 'png' as const,
-					...size,
-					seed: `${id}/${i}`,
-					caption: { prompt, model, taskId: count > 1 ? `${id} · ${i + 1}/${count}` : id },
-				})),
-				covers: [],
-			};
-		}
-		// Motion control and edit modes follow the reference video; the simulator assumes 16:9.
-		const aspect = String(params.aspect_ratio ?? '16:9');
-		const size = videoSize(aspect === 'adaptive' ? '16:9' : aspect, String(params.resolution ?? '720P'));
-		const duration = Number(params.duration ?? 5);
-		const caption = { prompt, model, taskId: id, durationSeconds: duration };
-		return {
-			files: [{ kind: 'mp4', ...size, duration, seed: `${id}/0`, caption }],
-			// The cover is the video's first frame.
-			covers: [{ kind: 'png', ...size, seed: `${id}/0`, caption }],
-		};
 	}
 
 	async function submit(kind: TaskKind, req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
@@ -202,6 +213,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		} catch {
 			throw new HttpError(400, 'The request body is not valid JSON.');
 		}
+		if (options.acceptUnknownFields && body && typeof body === 'object') body = structuredClone(body);
 		const problem =
 			contract[kind].validate(body) ??
 			(kind === 'video' ? checkVideoReferences(body as Parameters<typeof checkVideoReferences>[0]) : null);
@@ -221,7 +233,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 			const seen = submitFaultsSeen.get(seenKey) ?? 0;
 			if (seen < directives.submit.times) {
 				submitFaultsSeen.set(seenKey, seen + 1);
-				if (await applyFault(directives.submit.fault, res)) return;
+				if (await applyFault(directives.submit.fault, res, 'prompt: submit')) return;
 			}
 		}
 		if (directives.unsafe) {
@@ -234,9 +246,8 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		}
 
 		const model = String(body.model);
-		const params = { ...contract[kind].defaults(model), ...body };
-		const id = newTaskId();
-		const createdAt = options.now();
+		const id = ids.taskId();
+		const createdAt = now();
 		const task: Task = {
 			id,
 			kind,
@@ -247,7 +258,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 			durationMs: directives.timeMs ?? (kind === 'image' ? options.imageTaskMs : options.videoTaskMs),
 			directives,
 			polls: 0,
-			...resultsFor(kind, id, model, params),
+			...planResults(contract, kind, id, model, body),
 		};
 		tasks.set(id, task);
 		history.push(task);
@@ -259,18 +270,18 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		submissions.push({ taskId: id, kind, body });
 		if (submissions.length > 200) submissions.shift();
 		stats.inFlightPeak = Math.max(stats.inFlightPeak, inFlight());
+		journal.task(res, id);
 		sendJson(res, 200, {
 			task_id: id,
 			model,
 			created_at: new Date(createdAt).toISOString(),
-			request_id: randomUUID(),
+			request_id: ids.uuid(),
 		});
 	}
 
 	function findTask(id: string, kind: TaskKind | null, key: string | null): Task {
 		const task = tasks.get(id);
-		const now = options.now();
-		if (task && now > task.createdAt + task.durationMs + options.taskTtlMs) {
+		if (task && now() > task.createdAt + task.durationMs + options.taskTtlMs) {
 			tasks.delete(id);
 			throw new HttpError(404, `Task ${id} not found or expired.`);
 		}
@@ -282,16 +293,19 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 	}
 
 	async function poll(kind: TaskKind, id: string, res: ServerResponse, key: string): Promise<void> {
+		journal.task(res, id);
 		const task = findTask(id, kind, key);
 		task.polls++;
 		stats.polls++;
 		if (task.directives.slowMs) await delay(task.directives.slowMs);
-		if (await applyFault(task.directives.pollAt.get(task.polls) ?? task.directives.poll, res)) return;
+		const pollFault = task.directives.pollAt.get(task.polls) ?? task.directives.poll;
+		const pollTag = task.directives.pollAt.has(task.polls) ? `prompt: poll${task.polls}` : 'prompt: poll';
+		if (await applyFault(pollFault, res, pollTag)) return;
 
-		const status = taskStatus(task, options.now(), options.queuedShare);
+		const status = taskStatus(task, now(), options.queuedShare);
 		const settled = status === 'succeeded' || status === 'failed';
 		const failure = status === 'failed' ? taskFailure(task) : null;
-		const rid = requestId();
+		const rid = ids.requestId();
 		sendJson(res, 200, {
 			task_id: task.id,
 			status,
@@ -306,41 +320,32 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 
 	/** The tasks seen so far, newest first. */
 	function taskRecords(): TaskRecord[] {
-		const now = options.now();
+		const time = now();
 		return history
-			.map((task) => taskRecord(task, now, options.queuedShare, task.createdAt + task.durationMs + options.taskTtlMs, filesBaseUrl))
+			.map((task) => taskRecord(task, time, options.queuedShare, task.createdAt + task.durationMs + options.taskTtlMs, filesBaseUrl))
 			.reverse();
 	}
 
-	async function serveFile(id: string, name: string, res: ServerResponse): Promise<void> {
-		const task = findTask(id, null, null);
-		const match = /^(\d+)(-cover)?\.(png|mp4)$/.exec(name);
-		const index = match ? Number(match[1]) : -1;
-		const file = match?.[2] ? task.covers[index] : task.files[index];
-		const settled = options.now() >= task.createdAt + task.durationMs && !task.directives.fail;
-		if (!match || !file || !settled || (file.kind === 'mp4') !== (match[3] === 'mp4')) {
-			throw new HttpError(404, `No file ${name} for task ${id}.`);
-		}
-		const bytes = await resultFiles.bytes(file);
-		stats.files++;
-		res.writeHead(200, {
-			'content-type': file.kind === 'mp4' ? 'video/mp4' : 'image/png',
-			'content-length': bytes.length,
-			'cache-control': 'public, max-age=3600',
-		});
-		res.end(bytes);
-	}
+	const downloads = createDownloads({ findTask, resultFiles, journal, ids, faultRates: options.faultRates, now, onServed: () => stats.files++ });
 
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://simulator');
-		const path = url.pathname;
-		const file = /^\/files\/([^/]+)\/([^/]+)$/.exec(path);
-		if (req.method === 'GET' && file) return serveFile(file[1], file[2], res);
-		// The task console and its data: the simulator's own pages, outside imini's API (no key,
-		// not rate limited, never through Prism).
-		if (req.method === 'GET' && path === '/mock/tasks') {
-			return sendJson(res, 200, { tasks: taskRecords(), stats }, { 'cache-control': 'no-store' });
+		// The task console and the control API: the simulator's own pages, outside imini's API
+		// (no key, not rate limited, never through Prism, not in the journal).
+		if (url.pathname.startsWith('/mock/')) {
+			const handled = await handleControl(req, res, url, {
+				tasks: () => ({ tasks: taskRecords(), stats }),
+				journal,
+				violations,
+				clock,
+				reset,
+			});
+			if (handled) return;
 		}
+		const path = apiPath(url.pathname);
+		if (path !== '/') journal.record(req, res, url.pathname);
+		const file = /^\/files\/([^/]+)\/([^/]+)$/.exec(path);
+		if (req.method === 'GET' && file) return downloads.serve(file[1], file[2], res);
 		if (req.method === 'GET' && path === '/') {
 			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
 			res.end(consolePage);
@@ -355,13 +360,18 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 			} catch (error) {
 				throw new HttpError(400, (error as Error).message);
 			}
-			if (await applyFault(fault, res)) {
+			if (await applyFault(fault, res, 'x-mock-fault')) {
 				req.resume();
 				return;
 			}
 		}
 		const key = authenticate(req);
-		rateLimit(key);
+		const rated = pickFault(options.faultRates.api, options.faultRates.api.length ? ids.draw() : 1);
+		if (rated && (await applyFault(rated.fault, res, 'fault-rate'))) {
+			req.resume();
+			return;
+		}
+		rateLimiter.check(key, res);
 		const submitRoute = /^\/v1\/(images|videos)\/generate$/.exec(path);
 		if (submitRoute && req.method === 'POST') {
 			return submit(submitRoute[1] === 'images' ? 'image' : 'video', req, res, key);
@@ -377,7 +387,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		handle(req, res).catch((error: unknown) => {
 			if (res.headersSent || res.destroyed) return;
 			req.resume();
-			sendError(res, error instanceof HttpError ? error : new HttpError(500, errorMessages[500]));
+			sendError(res, error instanceof HttpError ? error : new HttpError(500, errorMessages[500]), ids.requestId());
 			if (!(error instanceof HttpError)) console.error('[imini-mock] simulator bug:', error);
 		});
 	});
@@ -387,18 +397,25 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		options,
 		stats,
 		inFlight,
-		async listen(port = 0, host = '127.0.0.1'): Promise<Simulator> {
+		/** `publicUrl`: the base of result URLs, for clients that reach this machine by another name (a container's host.docker.internal). */
+		async listen(port = 0, host = '127.0.0.1', publicUrl?: string): Promise<Simulator> {
 			await new Promise<void>((resolve, reject) => {
 				server.once('error', reject);
 				server.listen(port, host, () => resolve());
 			});
 			const address = server.address() as AddressInfo;
-			filesBaseUrl = `http://${host}:${address.port}`;
+			const url = `http://${connectableHost(host)}:${address.port}`;
+			filesBaseUrl = publicUrl ? publicUrl.replace(/\/+$/, '') : url;
 			return {
-				url: filesBaseUrl,
+				url,
+				filesUrl: filesBaseUrl,
 				server,
 				stats,
 				submissions,
+				violations,
+				journal,
+				clock,
+				reset,
 				inFlight,
 				close: () =>
 					new Promise<void>((resolve) => {
@@ -410,3 +427,12 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		},
 	};
 }
+
+/** A wildcard bind address (0.0.0.0, ::) is not one to connect to: use the loopback. */
+export function connectableHost(host: string): string {
+	if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+	if (host === '::') return '[::1]';
+	return host.includes(':') ? `[${host}]` : host;
+}
+
+export type { JournalEntry };

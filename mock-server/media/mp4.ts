@@ -1,8 +1,9 @@
-// MP4 result files: one H.264 video track muxed by Mediabunny (ftyp + moov + mdat, moov first),
-// plus the reader that tests use to check them (synchronous, for tests that read many files;
+// MP4 result files: one H.264 video track, and an MP3 audio track when the request asked for
+// sound, muxed by Mediabunny (ftyp + moov + mdat, moov first), plus the reader that tests use to check them (synchronous, for tests that read many files;
 // Mediabunny's own reader is asynchronous).
 import { BufferTarget, EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat, Output } from 'mediabunny';
 import type { Caption } from './picture.ts';
+import { addAudioTrack } from './audio.ts';
 import { checkSize } from './sizes.ts';
 import type { PixelSize } from './sizes.ts';
 import { videoFrames } from './video-frames.ts';
@@ -14,7 +15,13 @@ const START_CODE = Buffer.from([0, 0, 0, 1]);
  * durationSeconds, muxed by Mediabunny: the picture with its caption, and a progress bar that
  * fills over the video's length.
  */
-export async function renderMp4(size: PixelSize, durationSeconds: number, seed: string, caption: Caption): Promise<Buffer> {
+export async function renderMp4(
+	size: PixelSize,
+	durationSeconds: number,
+	seed: string,
+	caption: Caption,
+	options: { audio?: boolean } = {},
+): Promise<Buffer> {
 	checkSize(size, 'renderMp4', true);
 	if (!(durationSeconds > 0) || !Number.isFinite(durationSeconds) || durationSeconds > 24 * 3600) {
 		throw new RangeError(`renderMp4: invalid duration ${durationSeconds} s.`);
@@ -23,6 +30,7 @@ export async function renderMp4(size: PixelSize, durationSeconds: number, seed: 
 	const output = new Output({ format: new Mp4OutputFormat({ fastStart: 'in-memory' }), target });
 	const track = new EncodedVideoPacketSource('avc');
 	output.addVideoTrack(track);
+	const writeAudio = options.audio ? await addAudioTrack(output, durationSeconds, seed) : null;
 	await output.start();
 	const { codec, frames } = videoFrames(size, durationSeconds, seed, caption);
 	for (const frame of frames) {
@@ -32,9 +40,29 @@ export async function renderMp4(size: PixelSize, durationSeconds: number, seed: 
 		const packet = new EncodedPacket(data, frame.key ? 'key' : 'delta', frame.timestamp, frame.duration);
 		await track.add(packet, frame.key ? { decoderConfig: { codec, codedWidth: size.width, codedHeight: size.height } } : undefined);
 	}
+	track.close();
+	await writeAudio?.();
 	await output.finalize();
 	if (!target.buffer) throw new Error('renderMp4: the muxer produced no file.');
-	return Buffer.from(target.buffer);
+	return pinCreationTimes(Buffer.from(target.buffer));
+}
+
+/**
+ * Mediabunny stamps the muxing time into mvhd, tkhd and mdhd; set those stamps to 0 ("not
+ * known", ISO/IEC 14496-12) so that a seeded mock serves the same bytes on every run.
+ */
+function pinCreationTimes(file: Buffer): Buffer {
+	const walk = (start: number, end: number) => {
+		for (const box of childBoxes(file, start, end)) {
+			if (box.type === 'moov' || box.type === 'trak' || box.type === 'mdia') walk(box.start, box.end);
+			if (box.type === 'mvhd' || box.type === 'tkhd' || box.type === 'mdhd') {
+				const wide = file[box.start] === 1 ? 8 : 4;
+				file.fill(0, box.start + 4, box.start + 4 + 2 * wide);
+			}
+		}
+	};
+	walk(0, file.length);
+	return file;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import {
 	videoRequestSchemas,
 } from '../shared/catalog';
 import type { ImageModelId, TaskKind, VideoModelId } from '../shared/catalog';
-import { checkVideoReferences } from '../shared/reference-rules';
+import { checkVideoReferences } from '../../openapi/rules/reference-rules';
 
 export type GenerateRequest = { kind: TaskKind; model: string; body: IDataObject };
 

@@ -159,7 +159,7 @@ export const videoModelCatalog = {
 	},
 	'dashscope/happyhorse-1.0': {
 		name: 'HappyHorse 1.0 (Alibaba DashScope)',
-		description: 'From text, a first frame, up to 9 asset images, or edit one video',
+		description: 'From text, a first frame, up to 9 asset images, or edit one video with up to 5',
 		promptMax: 5000,
 		promptRequired: true,
 		resolutions: ['720P', '1080P'],

@@ -35,7 +35,7 @@ export type MockHandle = {
 export async function startMockProcess(options: MockOptions): Promise<MockHandle> {
 	const child = fork(path.join(benchDir, 'mock-process.ts'), [JSON.stringify(options)], {
 		cwd: root,
-		// The simulator imports nodes/shared/reference-rules.ts, ESM in a package without "type".
+		// The simulator imports openapi/rules/reference-rules.ts, ESM in a folder without "type".
 		execArgv: ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON'],
 		stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
 	});

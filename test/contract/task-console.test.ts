@@ -93,7 +93,11 @@ describe('GET /mock/tasks', () => {
 		const page = await request(`${mock.current.filesUrl}/`);
 		expect(page.statusCode).toBe(200);
 		expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
-		expect(await page.body.text()).toContain("fetch('/mock/tasks'");
+		const html = await page.body.text();
+		expect(html).toContain("fetch('/mock/tasks'");
+		// The control API is named on the page, with links to what a browser can GET.
+		for (const endpoint of ['/mock/requests', '/mock/violations', '/mock/clock']) expect(html).toContain(`<a href="${endpoint}">`);
+		expect(html).toContain('POST /mock/reset');
 		expect(mock.current.stats).toMatchObject({ submits, polls });
 	});
 });

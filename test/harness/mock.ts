@@ -42,7 +42,7 @@ export async function callApi(
 ): Promise<ApiAnswer> {
 	const key = options.key === undefined ? mock.apiKey : options.key;
 	// `direct` skips Prism and talks to the simulator itself (for faults Prism cannot forward).
-	const base = options.direct ? mock.filesUrl : mock.url;
+	const base = options.direct ? mock.controlUrl : mock.url;
 	const answer = await request(`${base}${path}`, {
 		method,
 		headers: {

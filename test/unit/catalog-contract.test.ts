@@ -23,9 +23,13 @@ type ForModel<U, M> = U extends { model: infer K } ? (M extends K ? Omit<U, 'mod
 
 type ImageRequest = components['schemas']['ImageGenerateRequest'];
 type VideoRequest = components['schemas']['VideoGenerateRequest'];
+/** nano-banana accepts 2K and 4K but renders 1K (`x-rendered`): the node offers only what is rendered. */
+type NanoBananaAsRendered = Omit<ForModel<ImageRequest, 'google/nano-banana'>, 'resolution'> & { resolution?: '1K' };
 
 // A `false` here is a compile error: `npm run typecheck` fails when catalog and spec disagree.
-const imageTypesMatch: { [M in ImageModelId]: Equals<ImageRequestFor<M>, ForModel<ImageRequest, M>> } = {
+const imageTypesMatch: {
+	[M in ImageModelId]: Equals<ImageRequestFor<M>, M extends 'google/nano-banana' ? NanoBananaAsRendered : ForModel<ImageRequest, M>>;
+} = {
 	'google/nano-banana': true,
 	'google/nano-banana-pro': true,
 	'google/nano-banana-2': true,
@@ -44,7 +48,7 @@ const everyImageModel: Equals<ImageModelId, ImageRequest['model']> = true;
 const everyVideoModel: Equals<VideoModelId, VideoRequest['model']> = true;
 
 type Schema = {
-	properties: Record<string, Schema & { default?: unknown; enum?: string[]; maxLength?: number; maxItems?: number; minimum?: number; maximum?: number; items?: Schema }>;
+	properties: Record<string, Schema & { default?: unknown; enum?: string[]; 'x-rendered'?: string[]; maxLength?: number; maxItems?: number; minimum?: number; maximum?: number; items?: Schema }>;
 	required?: string[];
 	discriminator?: { mapping: Record<string, string> };
 };
@@ -78,7 +82,7 @@ describe('the catalog matches the contract', () => {
 		expect(entry.promptMax).toBe(p.prompt.maxLength);
 		expect(entry.referenceImagesMax).toBe(p.images.maxItems);
 		expect([...entry.aspectRatios]).toEqual(enumOf(p.aspect_ratio));
-		expect([...entry.resolutions]).toEqual(enumOf(p.resolution));
+		expect([...entry.resolutions]).toEqual(p.resolution['x-rendered'] ?? enumOf(p.resolution));
 		expect(entry.aspectRatioRequired).toBe(schema.required!.includes('aspect_ratio'));
 		expect(entry.resolutionRequired).toBe(schema.required!.includes('resolution'));
 		expect(entry.qualities ? [...entry.qualities] : null).toEqual(enumOf(p.quality));

@@ -12,6 +12,7 @@ import {
 	wrapText,
 } from '../../mock-server/media.ts';
 import type { Caption, PixelSize } from '../../mock-server/media.ts';
+import { createResultFiles } from '../../mock-server/result-files.ts';
 
 // ---- helpers (independent of the module under test) ----------------------------------------
 
@@ -465,13 +466,11 @@ describe('renderMp4', () => {
 		for (const [nal] of samples.slice(1)) expect(nal.data.length).toBeGreaterThan(384);
 	});
 
-	it('is deterministic for a seed and differs between seeds (frames; the muxer stamps the creation time)', async () => {
+	it('is deterministic for a seed and differs between seeds (the whole file: no muxing time is stamped in)', async () => {
 		const size = { width: 1280, height: 720 };
-		const frames = async (seed: string) =>
-			Buffer.concat(videoSamples(await renderMp4(size, 5, seed, caption)).flatMap((nals) => nals.map((n) => n.data)));
-		const a = await frames('task_1/0');
-		expect((await frames('task_1/0')).equals(a)).toBe(true);
-		expect((await frames('task_9/0')).equals(a)).toBe(false);
+		const a = await renderMp4(size, 5, 'task_1/0', caption);
+		expect((await renderMp4(size, 5, 'task_1/0', caption)).equals(a)).toBe(true);
+		expect((await renderMp4(size, 5, 'task_9/0', caption)).equals(a)).toBe(false);
 	});
 
 	it('rejects sizes H.264 4:2:0 cannot crop to and impossible durations', async () => {
@@ -492,5 +491,36 @@ describe('readMp4Info', () => {
 		expect(() => readMp4Info(file.subarray(0, 300))).toThrow();
 		const onlyFtyp = file.subarray(0, file.readUInt32BE(0));
 		expect(() => readMp4Info(onlyFtyp)).toThrow();
+	});
+});
+
+describe('renderMp4 with sound (rendered as the simulator renders: on its worker thread)', () => {
+	// The MP3 encoder extension is ESM-only; the worker runs under Node's own loader (audio.ts says why).
+	const files = createResultFiles();
+	afterAll(() => files.close());
+	const video = (duration: number, seed: string) =>
+		files.bytes({ kind: 'mp4', width: 64, height: 36, duration, audio: true, seed, caption: { ...caption, durationSeconds: duration } });
+
+	it.each([3, 7.5, 15])('adds an MP3 sound track and stays exactly %d s long', async (duration) => {
+		const file = await video(duration, `sound-${duration}`);
+		expect(readMp4Info(file)).toEqual({ width: 64, height: 36, durationSeconds: duration, codec: 'avc1' });
+		const moov = boxes(file, 0, file.length).find((b) => b.type === 'moov')!;
+		const handlers = moov.children!.filter((b) => b.type === 'trak').map((trak) => /hdlr[\s\S]{8}(vide|soun)/.exec(file.toString('latin1', trak.start, trak.end))?.[1]);
+		expect(handlers).toEqual(['vide', 'soun']);
+		// (ffprobe decodes it in test/e2e/mock-twin.e2e.test.ts.)
+	});
+
+	it('stamps no muxing time in, so a seeded mock serves the same bytes on every run', async () => {
+		const file = await video(2, 'stamp');
+		const stamped: string[] = [];
+		const walk = (list: Box[]) => {
+			for (const box of list) {
+				// version and flags, then the creation and modification times (32-bit in version 0).
+				if (['mvhd', 'tkhd', 'mdhd'].includes(box.type) && file.readUInt32BE(box.start + 4) + file.readUInt32BE(box.start + 8) !== 0) stamped.push(box.type);
+				if (box.children) walk(box.children);
+			}
+		};
+		walk(boxes(file, 0, file.length));
+		expect(stamped).toEqual([]);
 	});
 });

@@ -1,5 +1,5 @@
 import { GET_TASK, WAIT, errorText, expectNoViolations, fastPolling, generate, node, useWorkflows } from './setup';
-import { readPngSize } from '../../mock-server/media.ts';
+import { readPngSize, renderPng } from '../../mock-server/media.ts';
 
 const SECRET = 'sk-imini-SECRET-7f3a9c';
 const h = useWorkflows({ simulator: { apiKey: SECRET, imageTaskMs: 400, videoTaskMs: 600 } });
@@ -129,6 +129,39 @@ describe('errors a user can act on', () => {
 			],
 		});
 		expect(result.error!.message).toContain('a last_frame reference needs a first_frame reference');
+	});
+
+	it('refuses a HappyHorse video edit with more than 5 asset images, before spending a credit', async () => {
+		const before = h.mock.stats.submits;
+		const asset = { source: 'url', url: 'https://example.org/a.png', referenceType: 'asset' };
+		const result = await h.run({
+			nodes: [
+				generate({
+					resource: 'video',
+					model: 'dashscope/happyhorse-1.0',
+					prompt: 'make it winter',
+					videoReferenceImages: { image: Array.from({ length: 6 }, () => asset) },
+					referenceVideos: { video: [{ url: 'https://example.org/clip.mp4' }] },
+				}),
+			],
+		});
+		expect(result.error!.message).toBe('HappyHorse 1.0 (Alibaba DashScope) cannot take this input: when editing a video at most 5 asset images are allowed');
+		expect(h.mock.stats.submits).toBe(before);
+	});
+
+	it('refuses a Seedance first frame under 300 px a side, read from the binary image', async () => {
+		const result = await h.run({
+			nodes: [
+				generate({
+					resource: 'video',
+					model: 'doubao/seedance-2.0',
+					prompt: 'the cat blinks',
+					videoReferenceImages: { image: [{ source: 'binary', binaryProperty: 'data', referenceType: 'first_frame' }] },
+				}),
+			],
+			input: [{ json: {}, binary: { data: { data: renderPng({ width: 200, height: 400 }, 'small', { prompt: 'cat', model: 'm', taskId: 't' }), mimeType: 'image/png' } } }],
+		});
+		expect(result.error!.message).toBe('Seedance 2.0 (ByteDance) cannot take this input: reference_images.0 is 200×400 px: each side must be 300–6000 px');
 	});
 
 	it('401: says the key was rejected, and never shows the key', async () => {

@@ -289,7 +289,11 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description One schema per model; `model` selects it. */
+        /**
+         * @description One schema per model; `model` selects it. A field the model does not document is refused
+         *     with a 400 **(inferred)**: imini does not say whether it refuses or ignores such fields.
+         *     (The offline mock's `--accept-unknown-fields` ignores them instead.)
+         */
         ImageGenerateRequest: components["schemas"]["NanoBananaRequest"] | components["schemas"]["NanoBananaProRequest"] | components["schemas"]["NanoBanana2Request"] | components["schemas"]["GptImage2Request"];
         NanoBananaRequest: {
             /**
@@ -299,14 +303,20 @@ export interface components {
             model: "google/nano-banana";
             prompt: string;
             images?: components["schemas"]["ImageReference"][];
+            /**
+             * @description When omitted with reference images, inferred from them as for nano-banana-pro
+             *     **(inferred)**; otherwise 1:1 **(inferred)**.
+             */
             aspect_ratio?: components["schemas"]["ImageAspectRatio"];
             /**
-             * @description Only 1K is rendered; imini silently downgrades 2K/4K to 1K. This contract accepts
-             *     only `1K` so that a client never asks for a size it will not get **(inferred choice)**.
+             * @description Only 1K is rendered: imini downgrades other values to 1K (documented), so a request
+             *     with `2K` succeeds with a 1K image. Which other values it accepts is not listed; this
+             *     contract takes the tiers of the other Nano Banana models, `2K` and `4K` **(inferred)**.
+             *     `x-rendered` lists what is actually rendered: the n8n node offers only that.
              * @default 1K
              * @enum {string}
              */
-            resolution?: "1K";
+            resolution?: "1K" | "2K" | "4K";
         };
         NanoBananaProRequest: {
             /**
@@ -317,7 +327,10 @@ export interface components {
             prompt: string;
             images?: components["schemas"]["ImageReference"][];
             /**
-             * @description When omitted with reference images, inferred from them.
+             * @description When omitted with reference images, inferred from them (documented). How is not
+             *     documented: the offline mock reads the pixel size of references sent as data URLs and
+             *     takes the ratio nearest to the first one's **(inferred)**; references given as public
+             *     URLs leave the default.
              * @default 1:1
              */
             aspect_ratio?: components["schemas"]["ImageAspectRatio"];
@@ -337,7 +350,8 @@ export interface components {
             prompt: string;
             images?: components["schemas"]["ImageReference"][];
             /**
-             * @description Default assumed equal to nano-banana-pro's **(inferred)**.
+             * @description Default and inference from reference images assumed equal to nano-banana-pro's
+             *     **(inferred)**.
              * @default 1:1
              * @enum {string}
              */
@@ -372,8 +386,11 @@ export interface components {
         };
         /**
          * @description One schema per model; `model` selects it. Rules that JSON Schema cannot state (which
-         *     reference combinations a model accepts) are in each model's description and are enforced
-         *     by the API with a 400.
+         *     reference combinations a model accepts, the pixel limits of reference images) are in each
+         *     model's description and are enforced by the API with a 400; they are written once, for
+         *     every reader of this contract, in `openapi/rules/reference-rules.ts`. A field the model
+         *     does not document is refused with a 400 **(inferred)**, as for images (the offline mock's
+         *     `--accept-unknown-fields` ignores them instead).
          */
         VideoGenerateRequest: components["schemas"]["KlingV3Request"] | components["schemas"]["KlingV3OmniRequest"] | components["schemas"]["KlingV3MotionControlRequest"] | components["schemas"]["SeedanceRequest"] | components["schemas"]["HappyHorseRequest"];
         /**
@@ -471,7 +488,8 @@ export interface components {
         /**
          * @description Up to 9 images (each ≤ 30 MB, 300–6000 px per side), up to 3 videos (mp4/mov, ≤ 15 s in
          *     total) and up to 3 audios (wav/mp3, ≤ 15 s; never audio alone, it needs an image or a
-         *     video). The prompt length limit is undocumented; 5000 is assumed **(inferred)**.
+         *     video). The prompt length limit is undocumented; 5000 is assumed **(inferred)**. The size
+         *     and pixel limits can be checked before sending only for images sent as data URLs.
          */
         SeedanceRequest: {
             /**
@@ -506,7 +524,7 @@ export interface components {
         };
         /**
          * @description Modes: text-to-video; one `first_frame` image; up to 9 `asset` images
-         *     (reference-to-video); or `asset` images plus exactly one video (edit mode, where
+         *     (reference-to-video); or exactly one video plus 0–5 `asset` images (edit mode, where
          *     `aspect_ratio` and `duration` do not apply).
          */
         HappyHorseRequest: {
