@@ -1,5 +1,6 @@
 // `npm run lint`: n8n's own linter (`n8n-node lint`, strict mode, n8n's unmodified cloud config in
-// eslint.config.mjs) on exactly the sources that ship: nodes/, credentials/ and package.json.
+// eslint.config.mjs) on exactly the sources that ship: nodes/, credentials/, the contract's rules
+// (openapi/rules, compiled into the package beside the nodes) and package.json.
 // `n8n-node lint` runs `eslint .` with n8n's community-node rules on every .ts file it finds; the
 // simulator, the tests and the dev tooling run in Node, not inside n8n, so they are not its
 // subject. They are left out by linting a copy of the shipped sources (in a temporary folder
@@ -15,7 +16,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const copy = mkdtempSync(join(tmpdir(), 'imini-lint-'));
 let status = 1;
 try {
-	for (const entry of ['package.json', 'eslint.config.mjs', 'tsconfig.json', 'nodes', 'credentials']) {
+	for (const entry of ['package.json', 'eslint.config.mjs', 'tsconfig.json', 'nodes', 'credentials', join('openapi', 'rules')]) {
 		cpSync(join(root, entry), join(copy, entry), { recursive: true });
 	}
 	symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
