@@ -19,8 +19,8 @@ export const ACCOUNT_IDLE_MS = 30 * 60_000;
 /** At most this many accounts are remembered; the least recently used idle ones go first. */
 export const MAX_ACCOUNTS = 64;
 /**
- * Admission keeps this share of the pace in hand: a delivery may meet a 429 and wait 5 s, and
- * tasks often need a second check.
+ * Admission counts every open task as this many calls at the current pace: a status check may
+ * meet a 429 and wait 5 s, and a task often needs a second check.
  */
 const DELIVERY_SAFETY = 2;
 
