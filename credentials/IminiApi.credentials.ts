@@ -5,7 +5,7 @@ import type {
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
-import { baseUrlExpression, PRODUCTION_BASE_URL } from '../nodes/shared/base-url';
+import { baseUrlExpression, PRODUCTION_BASE_URL } from '../nodes/imini/base-url';
 
 const useBaseUrl = `Use ${PRODUCTION_BASE_URL} (or http://127.0.0.1:4010 for the offline mock).`;
 
@@ -14,7 +14,7 @@ export class IminiApi implements ICredentialType {
 
 	displayName = 'Imini API';
 
-	icon: Icon = { light: 'file:../nodes/shared/icons/imini.svg', dark: 'file:../nodes/shared/icons/imini.dark.svg' };
+	icon: Icon = { light: 'file:../nodes/icons/imini.svg', dark: 'file:../nodes/icons/imini.dark.svg' };
 
 	documentationUrl = 'https://docs.imini.ai';
 

@@ -1,4 +1,4 @@
-// Generates nodes/shared/generated/imini-api.ts from openapi/imini.yaml (`npm run generate`).
+// Generates nodes/imini/generated/imini-api.ts from openapi/imini.yaml (`npm run generate`).
 // `--check` exits 1 when the committed file differs from what the spec generates.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import openapiTS, { astToString } from 'openapi-typescript';
 
 const root = join(import.meta.dirname, '..');
 const spec = new URL(`file://${join(root, 'openapi', 'imini.yaml')}`);
-const target = join(root, 'nodes', 'shared', 'generated', 'imini-api.ts');
+const target = join(root, 'nodes', 'imini', 'generated', 'imini-api.ts');
 
 const header = `/**
  * Generated from openapi/imini.yaml by openapi-typescript (npm run generate). Do not edit.
@@ -19,7 +19,7 @@ const generated = header + astToString(await openapiTS(spec, { defaultNonNullabl
 if (process.argv.includes('--check')) {
 	const committed = readFileSync(target, 'utf8');
 	if (committed !== generated) {
-		console.error('nodes/shared/generated/imini-api.ts is stale: run `npm run generate` and commit the result.');
+		console.error('nodes/imini/generated/imini-api.ts is stale: run `npm run generate` and commit the result.');
 		process.exit(1);
 	}
 	console.log('generated types are up to date');

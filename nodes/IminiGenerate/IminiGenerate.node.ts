@@ -1,11 +1,11 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { readOnTimeout, readTimeoutMs } from '../shared/descriptions';
-import { toNodeError } from '../shared/errors';
-import { submittedJson } from '../shared/output';
-import { runItems } from '../shared/router';
-import { settle } from '../shared/settle';
-import { readDownload } from '../shared/tool-mode';
+import { toNodeError } from '../n8n/node-errors';
+import { submittedJson } from '../n8n/output';
+import { readOnTimeout, readTimeoutMs } from '../n8n/parameters';
+import { runItems } from '../n8n/run-items';
+import { settle } from '../n8n/settle';
+import { readDownload } from '../n8n/tool-mode';
 import { generateProperties } from './description';
 import { buildRequest } from './request';
 
@@ -13,7 +13,7 @@ export class IminiGenerate implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Imini Generate',
 		name: 'iminiGenerate',
-		icon: { light: 'file:../shared/icons/imini.svg', dark: 'file:../shared/icons/imini.dark.svg' },
+		icon: { light: 'file:../icons/imini.svg', dark: 'file:../icons/imini.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["resource"] + ": " + $parameter["model"] }}',

@@ -4,14 +4,10 @@
 import { NodeOperationError, jsonParse } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { z } from 'zod/v4';
-import {
-	imageModelCatalog,
-	imageRequestSchemas,
-	modelKind,
-	videoModelCatalog,
-	videoRequestSchemas,
-} from '../shared/catalog';
-import type { ImageModelId, TaskKind, VideoModelId } from '../shared/catalog';
+import { imageModelCatalog, modelKind, videoModelCatalog } from '../imini/models';
+import type { ImageModelId, VideoModelId } from '../imini/models';
+import { imageRequestSchemas, videoRequestSchemas } from '../imini/request-schemas';
+import type { TaskKind } from '../imini/task';
 import { checkVideoReferences } from '../../openapi/rules/reference-rules';
 
 export type GenerateRequest = { kind: TaskKind; model: string; body: IDataObject };

@@ -1,16 +1,16 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { downloadProperty, fileOptions, taskIdProperty, taskTypeProperty } from '../shared/descriptions';
-import { taskItems } from '../shared/output';
-import { runItems } from '../shared/router';
-import { checkTask, readTaskId, resolveTask } from '../shared/task-lookup';
-import { readDownload } from '../shared/tool-mode';
+import { taskItems } from '../n8n/output';
+import { downloadProperty, fileOptions, taskIdProperty, taskTypeProperty } from '../n8n/properties';
+import { runItems } from '../n8n/run-items';
+import { checkTask, readTaskId, resolveTask } from '../n8n/task-lookup';
+import { readDownload } from '../n8n/tool-mode';
 
 export class IminiGetTask implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Imini Get Task',
 		name: 'iminiGetTask',
-		icon: { light: 'file:../shared/icons/imini.svg', dark: 'file:../shared/icons/imini.dark.svg' },
+		icon: { light: 'file:../icons/imini.svg', dark: 'file:../icons/imini.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ "Status of " + $parameter["taskId"] }}',

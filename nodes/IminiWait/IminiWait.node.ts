@@ -1,20 +1,19 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { readOnTimeout, readTimeoutMs } from '../n8n/parameters';
 import {
 	downloadProperty,
 	fileOptions,
 	onTimeoutProperty,
 	pollingOptions,
-	readOnTimeout,
-	readTimeoutMs,
 	taskIdProperty,
 	taskTypeProperty,
 	timeoutProperty,
-} from '../shared/descriptions';
-import { runItems } from '../shared/router';
-import { settle } from '../shared/settle';
-import { readTaskId, resolveTask } from '../shared/task-lookup';
-import { readDownload } from '../shared/tool-mode';
+} from '../n8n/properties';
+import { runItems } from '../n8n/run-items';
+import { settle } from '../n8n/settle';
+import { readTaskId, resolveTask } from '../n8n/task-lookup';
+import { readDownload } from '../n8n/tool-mode';
 
 /** Waiting costs no credits, so every item's task is watched at once (up to this many). */
 const MAX_WATCHED = 100;
@@ -23,7 +22,7 @@ export class IminiWait implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Imini Wait',
 		name: 'iminiWait',
-		icon: { light: 'file:../shared/icons/imini.svg', dark: 'file:../shared/icons/imini.dark.svg' },
+		icon: { light: 'file:../icons/imini.svg', dark: 'file:../icons/imini.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ "Wait for " + $parameter["taskId"] }}',

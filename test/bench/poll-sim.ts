@@ -1,4 +1,4 @@
-// Polling cost of a schedule, measured by driving the REAL TaskPoller (nodes/shared/poller.ts)
+// Polling cost of a schedule, measured by driving the REAL TaskPoller (nodes/engine/poller.ts)
 // on virtual time: `now()` returns virtual ms and `sleep(ms)` resolves when the virtual clock
 // gets there, so hours of polling take milliseconds and every figure is exactly reproducible.
 //
@@ -11,12 +11,12 @@
 // first saw it settled, and how many checks it cost.
 //
 // Compiled to CommonJS by test/bench/tsconfig.json; run by processes.ts (runChild) with child_process.fork.
-import { TaskPoller } from '../../nodes/shared/poller';
-import type { PollSchedule } from '../../nodes/shared/poller';
-import type { TaskKind } from '../../nodes/shared/catalog';
-import { TaskPace } from '../../nodes/shared/task-pace';
-import type { PollBounds } from '../../nodes/shared/task-pace';
-import type { IminiTask } from '../../nodes/shared/transport';
+import { TaskPoller } from '../../nodes/engine/poller';
+import type { PollSchedule } from '../../nodes/engine/poll-schedule';
+import type { TaskKind } from '../../nodes/imini/task';
+import { TaskPace } from '../../nodes/engine/task-pace';
+import type { PollBounds } from '../../nodes/engine/task-pace';
+import type { IminiTask } from '../../nodes/imini/task';
 import { VirtualClock } from '../harness/virtual-clock';
 
 /** Tasks of `model` (the catalog's estimate for it is where a learning poller starts) taking about `seconds`. */

@@ -1,5 +1,5 @@
 // One valid submission per model: the smallest body each model's contract accepts.
-import type { components } from '../../nodes/shared/generated/imini-api';
+import type { components } from '../../nodes/imini/generated/imini-api';
 
 type ImageRequest = components['schemas']['ImageGenerateRequest'];
 type VideoRequest = components['schemas']['VideoGenerateRequest'];

@@ -1,12 +1,12 @@
 // Virtual time for the poller, the quota scheduler and their benchmarks: `now()` returns virtual
 // ms and `sleep(ms)` resolves when the virtual clock gets there, so hours of waiting take
 // milliseconds and every figure is exactly reproducible.
-import type { PollerClock } from '../../nodes/shared/poller';
+import type { Clock } from '../../nodes/engine/clock';
 
 type Timer = { at: number; seq: number; resolve: () => void };
 
 /** A discrete-event clock: timers fire in order of virtual time; nothing waits for real. */
-export class VirtualClock implements PollerClock {
+export class VirtualClock implements Clock {
 	private time = 0;
 	private seq = 0;
 	private timers: Timer[] = [];

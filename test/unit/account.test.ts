@@ -1,12 +1,12 @@
 // One imini account shared by many executions in one process, on virtual time: the real
 // AccountRegistry, QuotaScheduler, DeliveryBook, TaskPace and TaskPoller against a fake imini
 // whose rate limit is a sliding window without Retry-After. No real time passes.
-import { ACCOUNT_IDLE_MS, AccountRegistry, DeliveryBook, MAX_ACCOUNTS } from '../../nodes/shared/account';
-import type { IminiAccount } from '../../nodes/shared/account';
-import { IminiHttpError } from '../../nodes/shared/errors';
-import { TaskPoller } from '../../nodes/shared/poller';
-import { PACE_KEYS, PACE_MEMORY_MS, paceKey } from '../../nodes/shared/task-pace';
-import type { IminiTask } from '../../nodes/shared/transport';
+import { ACCOUNT_IDLE_MS, AccountRegistry, DeliveryBook, MAX_ACCOUNTS } from '../../nodes/engine/accounts';
+import type { IminiAccount } from '../../nodes/engine/accounts';
+import { IminiHttpError } from '../../nodes/engine/errors';
+import { TaskPoller } from '../../nodes/engine/poller';
+import { PACE_KEYS, PACE_MEMORY_MS, paceKey } from '../../nodes/engine/task-pace';
+import type { IminiTask } from '../../nodes/imini/task';
 import { VirtualClock } from '../harness/virtual-clock';
 
 const BASE_URL = 'https://openapi.imini.ai/imini/router';

@@ -2,7 +2,7 @@
 // (an n8n expression, evaluated here by n8n-workflow's own expression engine, which takes it
 // without the leading `=`) must agree.
 import { Expression } from 'n8n-workflow';
-import { baseUrlExpression, normalizeBaseUrl, PRODUCTION_BASE_URL } from '../../nodes/shared/base-url';
+import { baseUrlExpression, normalizeBaseUrl, PRODUCTION_BASE_URL } from '../../nodes/imini/base-url';
 
 const typed: Array<[string, string]> = [
 	[PRODUCTION_BASE_URL, PRODUCTION_BASE_URL],

@@ -3,16 +3,11 @@
 // equal the spec's (checked here against the YAML).
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { components } from '../../nodes/shared/generated/imini-api';
-import {
-	imageModelCatalog,
-	imageModelIds,
-	imageRequestSchemas,
-	videoModelCatalog,
-	videoModelIds,
-	videoRequestSchemas,
-} from '../../nodes/shared/catalog';
-import type { ImageModelId, ImageRequestFor, VideoModelId, VideoRequestFor } from '../../nodes/shared/catalog';
+import type { components } from '../../nodes/imini/generated/imini-api';
+import { imageModelCatalog, imageModelIds, videoModelCatalog, videoModelIds } from '../../nodes/imini/models';
+import { imageRequestSchemas, videoRequestSchemas } from '../../nodes/imini/request-schemas';
+import type { ImageModelId, VideoModelId } from '../../nodes/imini/models';
+import type { ImageRequestFor, VideoRequestFor } from '../../nodes/imini/request-schemas';
 import { loadContract } from '../../mock-server/contract.ts';
 import { imageSubmissions, videoSubmissions } from '../contract/fixtures';
 

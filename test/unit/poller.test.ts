@@ -1,10 +1,11 @@
 // The poller on a virtual clock: the real TaskPoller code, time moved by its own sleeps.
-import { TaskPoller, delayBeforeCheck, scheduleWithin, vendorSchedule } from '../../nodes/shared/poller';
-import type { PollerClock } from '../../nodes/shared/poller';
-import { TaskTimeoutError } from '../../nodes/shared/errors';
-import type { IminiTask } from '../../nodes/shared/transport';
+import { TaskPoller } from '../../nodes/engine/poller';
+import { delayBeforeCheck, scheduleWithin, vendorSchedule } from '../../nodes/engine/poll-schedule';
+import type { Clock } from '../../nodes/engine/clock';
+import { TaskTimeoutError } from '../../nodes/engine/errors';
+import type { IminiTask } from '../../nodes/imini/task';
 
-class VirtualClock implements PollerClock {
+class VirtualClock implements Clock {
 	time = 0;
 	now = () => this.time;
 	sleep = async (ms: number, signal: AbortSignal) => {

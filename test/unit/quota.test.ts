@@ -1,8 +1,9 @@
 // The quota scheduler on virtual time, against a fake imini whose rate limit is a sliding
 // window and whose 429s carry no Retry-After (as imini documents it). No real time passes.
-import { IminiHttpError, QuotaExhaustedError } from '../../nodes/shared/errors';
-import { PACE_JITTER, QuotaScheduler, RATE_LIMIT_JITTER_MS, RATE_LIMIT_PAUSE_MS } from '../../nodes/shared/quota';
-import type { QuotaLane } from '../../nodes/shared/quota';
+import { IminiHttpError, QuotaExhaustedError } from '../../nodes/engine/errors';
+import { QuotaScheduler } from '../../nodes/engine/quota';
+import { PACE_JITTER, RATE_LIMIT_JITTER_MS, RATE_LIMIT_PAUSE_MS } from '../../nodes/engine/rate-pace';
+import type { QuotaLane } from '../../nodes/engine/quota';
 import { VirtualClock } from '../harness/virtual-clock';
 
 /** A seeded generator, so runs are reproducible but the jitter is real. */

@@ -1,5 +1,5 @@
-import { IminiHttpError, IminiNetworkError } from '../../nodes/shared/errors';
-import { isRetryable, parseRetryAfter, retryDelayMs, withRetries } from '../../nodes/shared/retry';
+import { IminiHttpError, IminiNetworkError } from '../../nodes/engine/errors';
+import { isRetryable, parseRetryAfter, retryDelayMs, withRetries } from '../../nodes/engine/retry';
 
 const http = (status: number, retryAfterMs?: number) => new IminiHttpError(status, { code: 'X', message: 'm' }, retryAfterMs);
 

@@ -1,10 +1,10 @@
 // The learning poller on virtual time: the real TaskPoller and TaskPace, a fake imini whose tasks
 // report `created_at` / `completed_at` as imini's do, and every check recorded.
-import { TaskPoller } from '../../nodes/shared/poller';
-import type { PollerOptions, WaitOptions } from '../../nodes/shared/poller';
-import { TaskTimeoutError } from '../../nodes/shared/errors';
-import { MIN_CHECK_INTERVAL_MS, paceKey, TaskPace } from '../../nodes/shared/task-pace';
-import type { IminiTask } from '../../nodes/shared/transport';
+import { TaskPoller } from '../../nodes/engine/poller';
+import type { PollerOptions, WaitOptions } from '../../nodes/engine/poller';
+import { TaskTimeoutError } from '../../nodes/engine/errors';
+import { MIN_CHECK_INTERVAL_MS, paceKey, TaskPace } from '../../nodes/engine/task-pace';
+import type { IminiTask } from '../../nodes/imini/task';
 import { VirtualClock } from '../harness/virtual-clock';
 
 const IMAGE = 'google/nano-banana';

@@ -1,10 +1,11 @@
 // The automatic timeout: never shorter than imini's own published client waits (600 s for any
 // image, 1800 s for any video), longer for settings that ask for more work; the user's value wins.
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { automaticTimeoutSeconds } from '../../nodes/shared/catalog';
-import { readTimeoutMs, timeoutProperty } from '../../nodes/shared/descriptions';
-import { TaskPoller } from '../../nodes/shared/poller';
-import type { IminiTask } from '../../nodes/shared/transport';
+import { automaticTimeoutSeconds } from '../../nodes/imini/models';
+import { readTimeoutMs } from '../../nodes/n8n/parameters';
+import { timeoutProperty } from '../../nodes/n8n/properties';
+import { TaskPoller } from '../../nodes/engine/poller';
+import type { IminiTask } from '../../nodes/imini/task';
 import { VirtualClock } from '../harness/virtual-clock';
 
 const withTimeout = (timeout: unknown) => ({ getNodeParameter: () => timeout }) as unknown as IExecuteFunctions;

@@ -1,4 +1,4 @@
-// The tool variant n8n makes of each node (`<name>Tool`, see nodes/shared/tool-mode.ts) hides
+// The tool variant n8n makes of each node (`<name>Tool`, see nodes/n8n/tool-mode.ts) hides
 // Download Results: an agent's model gets file URLs, never files. Checked with n8n-workflow's own
 // parameter resolution, which drops what a node's display options hide.
 import { NodeHelpers } from 'n8n-workflow';

@@ -1,6 +1,6 @@
 import { expectNoViolations, generate, useWorkflows } from './setup';
 import { readMp4Info, readPngSize, renderPng } from '../../mock-server/media.ts';
-import { imageModelCatalog, imageModelIds } from '../../nodes/shared/catalog';
+import { imageModelCatalog, imageModelIds } from '../../nodes/imini/models';
 
 const h = useWorkflows();
 afterEach(() => expectNoViolations(h.mock));

@@ -7,7 +7,7 @@ import { IminiApi } from '../../credentials/IminiApi.credentials';
 import { IminiGenerate } from '../../nodes/IminiGenerate/IminiGenerate.node';
 import { IminiGetTask } from '../../nodes/IminiGetTask/IminiGetTask.node';
 import { IminiWait } from '../../nodes/IminiWait/IminiWait.node';
-import { accounts } from '../../nodes/shared/account';
+import { accounts } from '../../nodes/engine/process-state';
 import { formatViolations, useMock } from '../harness/mock';
 import type { MockOptions, MockServer } from '../harness/mock';
 

@@ -16,7 +16,7 @@ import { mean, percentile } from '../stats.ts';
 /** Times (ms after submit) at which imini's fixed schedule (the node's before it learned) checks a task. */
 function iminiCheckTimes(untilMs: number): number[] {
 	const require = createRequire(import.meta.url);
-	const { vendorSchedule, delayBeforeCheck } = require(path.join(buildDir, 'nodes/shared/poller.js')) as typeof import('../../../nodes/shared/poller.ts');
+	const { vendorSchedule, delayBeforeCheck } = require(path.join(buildDir, 'nodes/engine/poll-schedule.js')) as typeof import('../../../nodes/engine/poll-schedule.ts');
 	const times: number[] = [];
 	for (let check = 1, at = 0; at < untilMs; check++) {
 		at += delayBeforeCheck(vendorSchedule, check);

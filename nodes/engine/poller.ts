@@ -9,55 +9,19 @@
 // Every check goes through the account's quota scheduler (quota.ts): under a rate limit a check
 // waits its turn there, and this task's next check is counted from when that answer arrived, so
 // the cadence here never adds to a queue the quota is holding back.
-import { sleep as n8nSleep } from 'n8n-workflow';
-import type { TaskKind } from './catalog';
+import { isSettled } from '../imini/task';
+import type { IminiTask, TaskKind } from '../imini/task';
+import { realClock } from './clock';
+import type { Clock } from './clock';
 import { QuotaExhaustedError, TaskTimeoutError } from './errors';
-import { delayForAge, minInterval, paceKey } from './task-pace';
+import { GOLDEN, identify, nextCheckAt } from './check-plan';
+import type { Watch } from './check-plan';
+import { scheduleWithin } from './poll-schedule';
+import type { PollSchedule } from './poll-schedule';
+import { minInterval, paceKey } from './task-pace';
 import type { PollBounds, TaskPace } from './task-pace';
-import type { IminiTask } from './transport';
 
-export type PollSchedule = {
-	/** Delay from submit to the first check. */
-	firstCheckMs: number;
-	/** Delays between later checks; the last one repeats. */
-	intervalsMs: readonly number[];
-};
-
-/** imini's advice: first poll after 2 s, then back off 2 s / 3 s / 5 s. */
-export const vendorSchedule: PollSchedule = { firstCheckMs: 2_000, intervalsMs: [2_000, 3_000, 5_000] };
-
-/** imini's schedule within the user's bounds: the fallback when nothing is known about a task's pace. */
-export function scheduleWithin(bounds: PollBounds): PollSchedule {
-	const longest = bounds.longestIntervalMs ?? Number.POSITIVE_INFINITY;
-	return {
-		firstCheckMs: bounds.firstCheckMs ?? Math.min(vendorSchedule.firstCheckMs, longest),
-		intervalsMs: vendorSchedule.intervalsMs.map((ms) => Math.min(ms, longest)),
-	};
-}
-
-/** Delay before check number `check` (1-based), counted from the previous check (or the submit). */
-export function delayBeforeCheck(schedule: PollSchedule, check: number): number {
-	if (check <= 1) return schedule.firstCheckMs;
-	const { intervalsMs } = schedule;
-	return intervalsMs[Math.min(check - 2, intervalsMs.length - 1)];
-}
-
-export function isSettled(task: IminiTask): boolean {
-	return task.status === 'succeeded' || task.status === 'failed';
-}
-
-export type PollerClock = {
-	now(): number;
-	/** Resolves after ms, rejects when the signal aborts. */
-	sleep(ms: number, signal: AbortSignal): Promise<void>;
-};
-
-export const realClock: PollerClock = {
-	now: () => Date.now(),
-	sleep: async (ms, signal) => await n8nSleep(ms, signal),
-};
-
-/** Where the tasks a poller must deliver are booked (account.ts: admission of new submits). */
+/** Where the tasks a poller must deliver are booked (accounts.ts: admission of new submits). */
 export type DeliveryTracker = {
 	/** A task to deliver by `deadlineAt`; the returned function closes it. */
 	open(deadlineAt: number): () => void;
@@ -76,7 +40,7 @@ export type PollerOptions = {
 	fallback?: PollSchedule;
 	/** n8n's execution cancel signal: aborting it stops every wait at once. */
 	signal?: AbortSignal;
-	clock?: PollerClock;
+	clock?: Clock;
 	/** Most task checks in flight at once. */
 	concurrency?: number;
 	onCheck?: (task: IminiTask) => void;
@@ -93,36 +57,9 @@ export type WaitOptions = {
 	seen?: IminiTask;
 };
 
-/** Steps of the golden ratio spread turns evenly over [0, 1), however many tasks there are. */
-const GOLDEN = 0.618_033_988_75;
-
-type Watch = {
-	kind: TaskKind;
-	taskId: string;
-	startedAt: number;
-	deadlineAt: number;
-	/** When imini created the task, on this clock; the age its pace is planned by. */
-	createdAt?: number;
-	model?: string;
-	key?: string;
-	checks: number;
-	/** Where this task's sparse checks fall among its siblings' (task-pace.ts, SPREAD). */
-	turn: number;
-	/** When the last check's answer arrived. */
-	lastCheckAt?: number;
-	nextAt: number;
-	checking: boolean;
-	/** The last status seen; none until a check got through. */
-	lastTask?: IminiTask;
-	/** Closes the task's entry in the delivery book. */
-	close: () => void;
-	resolve: (task: IminiTask) => void;
-	reject: (error: unknown) => void;
-};
-
 export class TaskPoller {
 	private readonly watches = new Set<Watch>();
-	private readonly clock: PollerClock;
+	private readonly clock: Clock;
 	private readonly bounds: PollBounds;
 	private readonly fallback: PollSchedule;
 	private running = false;
@@ -167,7 +104,7 @@ export class TaskPoller {
 				resolve,
 				reject,
 			};
-			if (seen) this.identify(watch, seen);
+			if (seen) identify(watch, seen, this.clock.now());
 			watch.nextAt = this.planNext(watch);
 			watch.close = this.options.deliveries?.open(watch.deadlineAt) ?? watch.close;
 			this.watches.add(watch);
@@ -251,7 +188,7 @@ export class TaskPoller {
 		watch.checks++;
 		watch.lastCheckAt = now;
 		watch.lastTask = task;
-		this.identify(watch, task);
+		identify(watch, task, now);
 		this.options.onCheck?.(task);
 		if (isSettled(task)) {
 			this.forget(watch);
@@ -263,16 +200,6 @@ export class TaskPoller {
 		} else {
 			watch.nextAt = this.planNext(watch);
 		}
-	}
-
-	/** A task's own answer tells its model and age, when the caller could not (Imini Wait). */
-	private identify(watch: Watch, task: IminiTask): void {
-		if (watch.key !== undefined) return;
-		const createdAt = Date.parse(task.created_at);
-		watch.model = task.model;
-		watch.key = paceKey(task.model);
-		// imini's clock, taken as this one's (both are NTP time); never in the future.
-		if (Number.isFinite(createdAt)) watch.createdAt = Math.min(createdAt, this.clock.now());
 	}
 
 	/**
@@ -289,24 +216,9 @@ export class TaskPoller {
 		}
 	}
 
-	/**
-	 * When to check `watch` next: never sooner than 2 s after its last check (or its submit),
-	 * never later than its deadline, and never just before the deadline, where a check would
-	 * leave less than 2 s to the last one, which lands on the deadline itself.
-	 */
 	private planNext(watch: Watch): number {
-		const floor = minInterval(this.bounds);
-		const from = watch.lastCheckAt ?? watch.startedAt;
 		const window = watch.key === undefined || watch.createdAt === undefined ? undefined : this.options.pace?.window(watch.key, watch.model);
-		let at: number;
-		if (watch.checks === 0 && this.bounds.firstCheckMs !== undefined) at = watch.startedAt + this.bounds.firstCheckMs;
-		else if (window && watch.createdAt !== undefined) at = from + delayForAge(from - watch.createdAt, window, this.bounds, this.siblings(watch.key), (watch.turn + watch.checks * GOLDEN) % 1);
-		else at = from + delayBeforeCheck(this.fallback, watch.checks + 1);
-		at = Math.max(at, this.clock.now(), watch.lastCheckAt === undefined ? 0 : watch.lastCheckAt + floor);
-		const { deadlineAt } = watch;
-		if (at >= deadlineAt) return deadlineAt;
-		if (deadlineAt - at < floor) return deadlineAt - floor >= from + floor ? deadlineAt - floor : deadlineAt;
-		return at;
+		return nextCheckAt(watch, { now: this.clock.now(), bounds: this.bounds, fallback: this.fallback, window, siblings: this.siblings(watch.key) });
 	}
 
 	private siblings(key: string | undefined): number {

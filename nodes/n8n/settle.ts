@@ -2,12 +2,12 @@
 // Imini Generate (when it waits) and Imini Wait.
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import type { TaskKind } from './catalog';
-import type { FileOptions } from './descriptions';
-import { taskFailedError, TaskTimeoutError, toNodeError } from './errors';
+import type { IminiTask, TaskKind } from '../imini/task';
+import { TaskTimeoutError } from '../engine/errors';
+import { taskFailedError, toNodeError } from './node-errors';
 import { taskItems } from './output';
-import type { RunContext } from './router';
-import type { IminiTask } from './transport';
+import type { FileOptions } from './parameters';
+import type { RunContext } from './run-items';
 
 export type SettleOptions = {
 	timeoutMs: number;
@@ -31,13 +31,16 @@ export async function settle(
 	itemIndex: number,
 	options: SettleOptions,
 ): Promise<INodeExecutionData[]> {
+	// An output's `model` is the model the task was created with: the one the user picked when
+	// known (imini has echoed a different name in an example), else the one imini reports.
+	const created = (task: IminiTask): IminiTask => (options.model === undefined ? task : { ...task, model: options.model });
 	let task: IminiTask;
 	try {
 		const { timeoutMs, submittedAt, model, body, seen } = options;
 		task = await run.poller.waitFor(kind, taskId, { timeoutMs, submittedAt, model, body, seen });
 	} catch (error) {
 		if (error instanceof TaskTimeoutError) {
-			if (options.onTimeout === 'output') return await taskItems(ctx, run.client, kind, error.lastTask as IminiTask, null, itemIndex);
+			if (options.onTimeout === 'output') return await taskItems(ctx, run.client, kind, created(error.lastTask as IminiTask), null, itemIndex);
 			throw new NodeOperationError(ctx.getNode(), error.message, {
 				itemIndex,
 				description: `task_id ${taskId}. The task keeps running on imini; nothing is lost.`,
@@ -46,5 +49,5 @@ export async function settle(
 		throw toNodeError(ctx.getNode(), error, { call: 'poll', kind, taskId }, itemIndex);
 	}
 	if (task.status === 'failed') throw taskFailedError(ctx.getNode(), task, itemIndex);
-	return await taskItems(ctx, run.client, kind, task, options.download, itemIndex);
+	return await taskItems(ctx, run.client, kind, created(task), options.download, itemIndex);
 }

@@ -1,8 +1,6 @@
-// Parameters the three nodes share, and how to read them for one item.
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { automaticTimeoutSeconds, iminiClientTimeoutSeconds } from './catalog';
-import type { TaskKind } from './catalog';
-import type { PollBounds } from './task-pace';
+// The editor fields the three nodes share (parameters.ts reads them for one item).
+import type { INodeProperties } from 'n8n-workflow';
+import { iminiClientTimeoutSeconds } from '../imini/models';
 
 export const taskIdProperty: INodeProperties = {
 	displayName: 'Task ID',
@@ -52,12 +50,6 @@ export const timeoutProperty: INodeProperties = {
 		'How long to wait for the task to finish, counted from when imini created it. Waiting longer costs no extra status checks: they stay sparse until tasks like it usually finish.',
 };
 
-/** The task's deadline: the user's Timeout, or the automatic one for its kind and settings. */
-export function readTimeoutMs(ctx: IExecuteFunctions, itemIndex: number, kind: TaskKind, body?: Record<string, unknown>): number {
-	const seconds = Number(ctx.getNodeParameter('timeout', itemIndex, 0)) || 0;
-	return (seconds > 0 ? seconds : automaticTimeoutSeconds(kind, body)) * 1000;
-}
-
 export const onTimeoutProperty: INodeProperties = {
 	displayName: 'On Timeout',
 	name: 'onTimeout',
@@ -72,10 +64,6 @@ export const onTimeoutProperty: INodeProperties = {
 		},
 	],
 };
-
-export function readOnTimeout(ctx: IExecuteFunctions, itemIndex: number): 'error' | 'output' {
-	return ctx.getNodeParameter('onTimeout', itemIndex, 'error') === 'output' ? 'output' : 'error';
-}
 
 export const fileOptions: INodeProperties[] = [
 	{
@@ -121,23 +109,3 @@ export const pollingOptions: INodeProperties[] = [
 			"No two checks of a task are further apart than this. Without this option the node learns how long this run's tasks take and checks every 2 s (imini's advice) around then, less often before and after.",
 	},
 ];
-
-export type FileOptions = { binaryPropertyName: string; fileNamePrefix: string; downloadCover: boolean };
-
-export function readFileOptions(ctx: IExecuteFunctions, itemIndex: number): FileOptions {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as Partial<FileOptions>;
-	return {
-		binaryPropertyName: options.binaryPropertyName?.trim() || 'data',
-		fileNamePrefix: options.fileNamePrefix?.trim() ?? 'imini',
-		downloadCover: options.downloadCover ?? false,
-	};
-}
-
-/** The polling options are read once per run: one poller serves every item. Unset = automatic. */
-export function readPollBounds(ctx: IExecuteFunctions): PollBounds {
-	const options = ctx.getNodeParameter('options', 0, {}) as { firstCheckAfter?: number; maxCheckInterval?: number };
-	return {
-		firstCheckMs: options.firstCheckAfter === undefined ? undefined : options.firstCheckAfter * 1000,
-		longestIntervalMs: options.maxCheckInterval === undefined ? undefined : options.maxCheckInterval * 1000,
-	};
-}

@@ -2,10 +2,11 @@
 // the file as binary data when asked; a single status item while the task is not finished.
 // All three nodes shape their output here, so the fields are the same everywhere.
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import type { TaskKind } from './catalog';
-import type { FileOptions } from './descriptions';
-import { IminiHttpError, toNodeError } from './errors';
-import type { IminiClient, IminiTask, TaskSubmitted } from './transport';
+import type { IminiTask, TaskKind, TaskSubmitted } from '../imini/task';
+import { IminiHttpError } from '../engine/errors';
+import { toNodeError } from './node-errors';
+import type { FileOptions } from './parameters';
+import type { IminiClient } from './transport';
 
 type ResultFile = { url: string; width: number; height: number; duration?: number; cover_url?: string };
 
@@ -13,7 +14,7 @@ export function submittedJson(kind: TaskKind, submitted: TaskSubmitted, model: s
 	return {
 		task_id: submitted.task_id,
 		request_id: submitted.request_id,
-		// imini has echoed a different model name in an example: report what was asked for.
+		// `model` is the model the task was created with, on every path (settle.ts): here, the one asked for.
 		model,
 		kind,
 		status: 'queued',

@@ -1,5 +1,5 @@
 // One pace for all the calls made with an imini account in this process (every execution and
-// node: account.ts keeps one scheduler per account and host), against the account's rate
+// node: accounts.ts keeps one scheduler per account and host), against the account's rate
 // quota, which imini enforces but does not describe: no limit is published and its 429 answers
 // carry no Retry-After. So the pace is learned:
 //
@@ -17,24 +17,24 @@
 //   it keeps its place in line and goes again. It is not a failure and no retry is counted.
 // - Deliveries (status checks and downloads of tasks already paid for) go before new submits,
 //   whichever execution they belong to; within a lane the earliest deadline goes first. A submit
-//   also waits while the account's admission check (account.ts) says the quota could not then
+//   also waits while the account's admission check (accounts.ts) says the quota could not then
 //   deliver the tasks already created before their deadlines: spending never outruns delivery.
 // - Each call carries its own execution's signal: a Stop (or a run that ends) removes only
 //   that execution's waiting calls.
 // - A call gives up only at its own deadline (a status check: the task's deadline), or, for
 //   calls without one, when imini has refused every call for `stallLimitMs`.
+//
+// This file is the queue: which call goes next. When the next call may start, the learned pace,
+// is rate-pace.ts's.
+import type { Clock } from './clock';
 import { IminiHttpError, QuotaExhaustedError } from './errors';
+import { RatePace } from './rate-pace';
+import type { Ticket } from './rate-pace';
 
 export type QuotaLane = 'delivery' | 'submit';
 
-export type QuotaClock = {
-	now(): number;
-	/** Resolves after ms, rejects when the signal aborts. */
-	sleep(ms: number, signal: AbortSignal): Promise<void>;
-};
-
 export type QuotaOptions = {
-	clock: QuotaClock;
+	clock: Clock;
 	/** In [0, 1). */
 	random: () => number;
 	/** Calls without a deadline give up when every call was refused for this long. */
@@ -53,20 +53,6 @@ export type QuotaCall = {
 	signal?: AbortSignal;
 };
 
-/** imini: "wait at least 5 s" after a 429. */
-export const RATE_LIMIT_PAUSE_MS = 5_000;
-/** Up to this much random extra on every pause after a 429. */
-export const RATE_LIMIT_JITTER_MS = 2_500;
-/** Spacing between calls varies by this share either way. */
-export const PACE_JITTER = 0.1;
-/** How much faster the pace gets per learned cycle while calls are queueing. */
-const PACE_INCREASE_PER_CYCLE = 0.1;
-/** How much slower than a pace that met a 429 to go on. */
-const PACE_BACKOFF = 0.1;
-/** A pace that met a 429 is not approached closer than this. */
-const CEILING_MARGIN = 0.05;
-/** Cycles without a 429 after which a pace that met one may be tried again. */
-const CEILING_CYCLES = 5;
 export const DEFAULT_STALL_LIMIT_MS = 5 * 60_000;
 /** A submit held back by admission is reconsidered at least this often. */
 const ADMISSION_RECHECK_MS = 1_000;
@@ -74,8 +60,6 @@ const ADMISSION_RECHECK_MS = 1_000;
 function isRateLimited(error: unknown): error is IminiHttpError {
 	return error instanceof IminiHttpError && error.status === 429;
 }
-
-type Ticket = { probe: boolean; startedAt: number };
 
 type Waiter = {
 	lane: QuotaLane;
@@ -92,7 +76,7 @@ type Waiter = {
 
 const laneRank: Record<QuotaLane, number> = { delivery: 0, submit: 1 };
 
-/** Where a client finds the scheduler for a host (account.ts: one per account and host). */
+/** Where a client finds the scheduler for a host (accounts.ts: one per account and host). */
 export type QuotaSchedulers = { scheduler(origin: string): QuotaScheduler };
 
 export type QuotaStats = { sent: number; accepted: number; rateLimited: number; paceMs: number };
@@ -104,37 +88,16 @@ export class QuotaScheduler {
 	private wake: AbortController | undefined;
 	private seq = 0;
 
-	/** Spacing between call starts; 0 is full speed. */
-	private paceMs = 0;
-	private cycleMs = 0;
-	/** A spacing that met a 429 (0: none): the pace stays just slower than this. */
-	private ceilingPaceMs = 0;
-	private ceilingSetAt = 0;
-	private nextStartAt = 0;
-	private pausedUntil = 0;
-	/** Set from the first 429 until a call is accepted again. */
-	private limitedSince: number | undefined;
-	/** When the last 429 came. */
-	private lastRefusalAt: number | undefined;
-	private probeInFlight = false;
-	private cycleStart: number | undefined;
-	private acceptedInCycle = 0;
-	/**
-	 * Time in this cycle when nobody wanted to call (the queue was empty): it says nothing about
-	 * the quota. An account shared by a process's executions can sit idle for hours between
-	 * bursts; counted in, it would make the pace absurdly slow.
-	 */
-	private idleInCycle = 0;
-	private idleSince: number | undefined;
-	private lastPaceIncreaseAt = 0;
+	private readonly pace: RatePace;
 	private readonly counters = { sent: 0, accepted: 0, rateLimited: 0 };
 
 	constructor(options: QuotaOptions) {
 		this.options = { ...options, stallLimitMs: options.stallLimitMs ?? DEFAULT_STALL_LIMIT_MS };
+		this.pace = new RatePace(options.clock, options.random);
 	}
 
 	get stats(): QuotaStats {
-		return { ...this.counters, paceMs: this.paceMs };
+		return { ...this.counters, paceMs: this.pace.paceMs };
 	}
 
 	/** No call is waiting: the scheduler holds nothing of any execution's. */
@@ -210,10 +173,7 @@ export class QuotaScheduler {
 				this.poke();
 			};
 			signal?.addEventListener('abort', onAbort, { once: true });
-			if (this.idleSince !== undefined) {
-				this.idleInCycle += this.options.clock.now() - this.idleSince;
-				this.idleSince = undefined;
-			}
+			this.pace.busy();
 			this.queue.push(queued);
 			this.poke();
 		});
@@ -236,7 +196,7 @@ export class QuotaScheduler {
 		const { clock } = this.options;
 		for (;;) {
 			const now = clock.now();
-			const startAt = this.probeInFlight ? Number.POSITIVE_INFINITY : Math.max(now, this.pausedUntil, this.nextStartAt);
+			const startAt = this.pace.startAt(now);
 			const best = this.best();
 			// Deliveries rank first, so when the best call is a submit, only submits are waiting.
 			const held = best !== undefined && best.lane === 'submit' && !this.admitted(now);
@@ -248,7 +208,7 @@ export class QuotaScheduler {
 			}
 			this.expire(now);
 			if (this.queue.length === 0) {
-				this.idleSince ??= now;
+				this.pace.idle(now);
 				this.pumping = false;
 				return;
 			}
@@ -258,7 +218,7 @@ export class QuotaScheduler {
 	}
 
 	private admitted(now: number): boolean {
-		return this.options.admitSubmit?.(now, this.paceMs) ?? true;
+		return this.options.admitSubmit?.(now, this.pace.paceMs) ?? true;
 	}
 
 	/** Sleeps until `at` (forever when infinite), or until poked: a new call, an answer, a cancel. */
@@ -283,22 +243,8 @@ export class QuotaScheduler {
 
 	private start(waiter: Waiter, now: number): void {
 		this.queue.splice(this.queue.indexOf(waiter), 1);
-		const probe = this.limitedSince !== undefined;
-		if (probe) this.probeInFlight = true;
-		this.cycleStart ??= now;
 		this.counters.sent++;
-		if (this.paceMs > 0) {
-			this.nextStartAt = now + this.paceMs * (1 - PACE_JITTER + 2 * PACE_JITTER * this.options.random());
-			// Calls are queueing at this pace: it may be too careful, so speed up a little.
-			if (this.queue.length > 0 && now - this.lastPaceIncreaseAt >= this.cycleMs / 10) {
-				if (this.ceilingPaceMs > 0 && now - this.ceilingSetAt >= CEILING_CYCLES * this.cycleMs) this.ceilingPaceMs = 0;
-				const faster = this.paceMs * (1 - PACE_INCREASE_PER_CYCLE / 10);
-				const closest = this.ceilingPaceMs * (1 + CEILING_MARGIN);
-				this.paceMs = Math.max(faster, Math.min(this.paceMs, closest));
-				this.lastPaceIncreaseAt = now;
-			}
-		}
-		waiter.start({ probe, startedAt: now });
+		waiter.start(this.pace.started(now, this.queue.length > 0));
 	}
 
 	private before(a: Waiter, b: Waiter): boolean {
@@ -308,8 +254,8 @@ export class QuotaScheduler {
 	}
 
 	private stallAt(waiter: Waiter): number {
-		if (Number.isFinite(waiter.deadlineAt) || this.limitedSince === undefined) return Number.POSITIVE_INFINITY;
-		return Math.max(this.limitedSince, waiter.queuedAt) + this.options.stallLimitMs;
+		if (Number.isFinite(waiter.deadlineAt) || this.pace.limitedSince === undefined) return Number.POSITIVE_INFINITY;
+		return Math.max(this.pace.limitedSince, waiter.queuedAt) + this.options.stallLimitMs;
 	}
 
 	private nextExpiry(): number {
@@ -324,73 +270,20 @@ export class QuotaScheduler {
 			const reason = now >= waiter.deadlineAt ? 'deadline' : now >= this.stallAt(waiter) ? 'stall' : undefined;
 			if (!reason) continue;
 			this.queue.splice(i, 1);
-			const waited = now - (reason === 'stall' ? Math.max(this.limitedSince ?? now, waiter.queuedAt) : waiter.queuedAt);
+			const waited = now - (reason === 'stall' ? Math.max(this.pace.limitedSince ?? now, waiter.queuedAt) : waiter.queuedAt);
 			waiter.fail(new QuotaExhaustedError(reason, waiter.refusals, waited, waiter.lastError));
 		}
 	}
 
 	private answered(ticket: Ticket, passed: boolean): void {
-		const now = this.options.clock.now();
-		if (passed) {
-			this.counters.accepted++;
-			this.acceptedInCycle++;
-		}
-		if (ticket.probe) {
-			this.probeInFlight = false;
-			if (passed) this.recover(now);
-		}
+		if (passed) this.counters.accepted++;
+		this.pace.answered(ticket, passed);
 		this.poke();
 	}
 
-	/** The first call accepted after 429s: learn the pace from the cycle that just ended. */
-	private recover(now: number): void {
-		const acceptedBefore = this.acceptedInCycle - 1;
-		// The quota freed up somewhere between the last 429 and now (probes are 5 s or more
-		// apart): count the cycle to the middle of that gap, not to the probe that found it.
-		const freedAt = this.lastRefusalAt === undefined ? now : (this.lastRefusalAt + now) / 2;
-		const cycle = freedAt - (this.cycleStart ?? now) - this.idleInCycle;
-		// Two accepted calls are the least that says anything about the quota; with fewer (the key
-		// was already spent by someone else), keep the pace and measure the next cycle.
-		if (acceptedBefore >= 2 && cycle > 0) {
-			const measured = cycle / acceptedBefore;
-			if (this.paceMs === 0) {
-				// The first cycle: calls went at full speed until the quota was spent, so this is
-				// the quota itself.
-				this.paceMs = measured;
-				this.cycleMs = cycle;
-			} else {
-				// A paced cycle also counts the pause after its 429 (up to a fifth of a cycle):
-				// it only says something when the quota has shrunk well below the pace (another
-				// workflow started using the key), and then it wins.
-				this.paceMs = Math.max(this.paceMs, measured * 0.8);
-			}
-		}
-		this.limitedSince = undefined;
-		this.cycleStart = now;
-		this.idleInCycle = 0;
-		if (this.idleSince !== undefined) this.idleSince = now;
-		this.acceptedInCycle = 1;
-		this.lastPaceIncreaseAt = now;
-		this.nextStartAt = now + this.paceMs;
-	}
-
 	private refused(ticket: Ticket, retryAfterMs: number | undefined): void {
-		const now = this.options.clock.now();
 		this.counters.rateLimited++;
-		if (this.limitedSince === undefined && this.paceMs > 0 && ticket.startedAt >= this.ceilingSetAt) {
-			// A paced call met a 429: that pace is too fast for this quota.
-			this.ceilingPaceMs = this.paceMs;
-			this.ceilingSetAt = now;
-			this.paceMs *= 1 + PACE_BACKOFF;
-		}
-		this.limitedSince ??= now;
-		this.lastRefusalAt = now;
-		if (ticket.probe) this.probeInFlight = false;
-		const pause = Math.max(RATE_LIMIT_PAUSE_MS, retryAfterMs ?? 0) + Math.floor(this.options.random() * RATE_LIMIT_JITTER_MS);
-		// Calls that were already on their way when the first 429 came do not push the pause further.
-		if (ticket.probe || ticket.startedAt >= this.pausedUntil || this.pausedUntil <= now) {
-			this.pausedUntil = Math.max(this.pausedUntil, now + pause);
-		}
+		this.pace.refused(ticket, retryAfterMs);
 		this.poke();
 	}
 }

@@ -9,9 +9,8 @@
 // waiting calls leave the queue with its signal, its open tasks leave the book as they settle,
 // and an account nobody has used for a while is forgotten.
 import { createHash, randomBytes } from 'crypto';
-import { realClock } from './poller';
+import type { Clock } from './clock';
 import { QuotaScheduler } from './quota';
-import type { QuotaClock } from './quota';
 import { TaskPace } from './task-pace';
 
 /** An account nobody used for this long is forgotten (its learned pace with it). */
@@ -24,7 +23,7 @@ export const MAX_ACCOUNTS = 64;
  */
 const DELIVERY_SAFETY = 2;
 
-export type AccountEnvironment = { clock: QuotaClock; random: () => number };
+export type AccountEnvironment = { clock: Clock; random: () => number };
 
 /**
  * Tasks created and still to be delivered, by deadline. A submit is admitted when, with its own
@@ -181,6 +180,3 @@ export class AccountRegistry {
 		}
 	}
 }
-
-/** The accounts of this n8n process (in queue mode: of this worker). */
-export const accounts = new AccountRegistry({ clock: realClock, random: Math.random });

@@ -9,8 +9,8 @@
 // downloading would only cost time and memory. And a thrown error reaches the model as an empty
 // result under AI Agent 2.x (LangChain's AgentExecutor swallows it), so errors become items.
 import type { IExecuteFunctions } from 'n8n-workflow';
-import type { FileOptions } from './descriptions';
-import { readFileOptions } from './descriptions';
+import { readFileOptions } from './parameters';
+import type { FileOptions } from './parameters';
 
 export function runsAsTool(ctx: IExecuteFunctions): boolean {
 	return ctx.getNode().type.endsWith('Tool');

@@ -1,5 +1,5 @@
 // How long imini's tasks take, learned from the account's recent tasks (every execution in this
-// process that uses the account: account.ts), and when to check a task next.
+// process that uses the account: accounts.ts), and when to check a task next.
 //
 // Every finished task says how long it took, by imini's own clock (`created_at` to
 // `completed_at`), and tasks of one model and settings take about as long as each other. So once
@@ -10,8 +10,8 @@
 // model catalog's estimate shapes the schedule; without one, imini's own schedule applies.
 //
 // The planning here is pure (ages in, delays out); the poller (poller.ts) owns time and tasks.
-import { expectedTaskSeconds } from './catalog';
-import type { IminiTask } from './transport';
+import { expectedTaskSeconds } from '../imini/models';
+import type { IminiTask } from '../imini/task';
 
 /** imini: "A polling interval of 2 seconds is recommended": never check one task more often on our own. */
 export const MIN_CHECK_INTERVAL_MS = 2_000;

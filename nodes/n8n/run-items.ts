@@ -1,16 +1,16 @@
 // The per-item loop the three nodes share. Items run concurrently (at most `maxInFlight` at a
 // time) against one client and one poller, so a batch takes about as long as its slowest task.
-// The router owns pairedItem, Continue On Fail, cancellation and the task ledger: whatever goes
+// runItems owns pairedItem, Continue On Fail, cancellation and the task ledger: whatever goes
 // wrong, every task id created in this run reaches the output or the error message.
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import type { TaskKind } from './catalog';
-import { cancelledError } from './errors';
-import { readPollBounds } from './descriptions';
-import { accounts } from './account';
-import { TaskPoller } from './poller';
+import { normalizeBaseUrl, PRODUCTION_BASE_URL } from '../imini/base-url';
+import type { TaskKind } from '../imini/task';
+import { TaskPoller } from '../engine/poller';
+import { accounts } from '../engine/process-state';
+import { cancelledError } from './node-errors';
+import { readPollBounds } from './parameters';
 import { runsAsTool } from './tool-mode';
-import { normalizeBaseUrl, PRODUCTION_BASE_URL } from './base-url';
 import { CREDENTIAL_TYPE, createIminiClient } from './transport';
 import type { IminiClient } from './transport';
 

@@ -1,29 +1,23 @@
 // All HTTP to imini: authenticated through n8n's credential system (the key is added by n8n,
 // never by this code), paced by the account's quota scheduler per host, which every execution
-// on the account shares (account.ts, quota.ts), with the retry policy of retry.ts, and
-// cancellable by the Stop button.
+// on the account shares (engine/accounts.ts, engine/quota.ts), with the retry policy of
+// engine/retry.ts, and cancellable by the Stop button.
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
-import type { components } from './generated/imini-api';
-import type { TaskKind } from './catalog';
-import { normalizeBaseUrl } from './base-url';
-import { IminiHttpError, IminiNetworkError } from './errors';
-import type { IminiErrorBody } from './errors';
-import type { QuotaLane, QuotaSchedulers } from './quota';
-import { parseRetryAfter, withRetries } from './retry';
-import type { CallKind, RetryEnvironment } from './retry';
+import { normalizeBaseUrl } from '../imini/base-url';
+import type { IminiTask, TaskKind, TaskSubmitted } from '../imini/task';
+import { IminiHttpError, IminiNetworkError } from '../engine/errors';
+import type { IminiErrorBody } from '../engine/errors';
+import type { QuotaLane, QuotaSchedulers } from '../engine/quota';
+import { parseRetryAfter, withRetries } from '../engine/retry';
+import type { CallKind, RetryEnvironment } from '../engine/retry';
 
 export const CREDENTIAL_TYPE = 'iminiApi';
-export { PRODUCTION_BASE_URL } from './base-url';
 /** imini recommends a 30 s client timeout for submissions. */
 export const SUBMIT_TIMEOUT_MS = 30_000;
 const READ_TIMEOUT_MS = 30_000;
 const DOWNLOAD_TIMEOUT_MS = 300_000;
 
-export type TaskSubmitted = components['schemas']['TaskSubmitted'];
-export type ImageTask = components['schemas']['ImageTask'];
-export type VideoTask = components['schemas']['VideoTask'];
-export type IminiTask = ImageTask | VideoTask;
 
 export type Attempted<T> = { value: T; attempts: number };
 

@@ -2,10 +2,10 @@
 // or a video task (they live at different addresses; "auto" asks the input item, then imini).
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
-import type { TaskKind } from './catalog';
-import { IminiHttpError, toNodeError } from './errors';
-import type { RunContext } from './router';
-import type { IminiTask } from './transport';
+import type { IminiTask, TaskKind } from '../imini/task';
+import { IminiHttpError } from '../engine/errors';
+import { toNodeError } from './node-errors';
+import type { RunContext } from './run-items';
 
 export function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
 	const taskId = String(ctx.getNodeParameter('taskId', itemIndex, '') ?? '').trim();

@@ -1,57 +1,13 @@
-// Every way an imini call or task can go wrong, turned into a message a non-programmer can act
-// on. imini's own error body ({ error: { code, message, status, request_id } }) is kept in the
-// error's details; the API key never is (we build these objects ourselves, from the response
-// body only, never from the request).
+// Every way an imini call or task can go wrong (the engine's plain errors, engine/errors.ts),
+// turned into an n8n error with a message a non-programmer can act on. imini's own error body
+// ({ error: { code, message, status, request_id } }) is kept in the error's details; the API key
+// never is (we build these objects ourselves, from the response body only, never from the request).
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
-import type { TaskKind } from './catalog';
-import { PRODUCTION_BASE_URL } from './base-url';
-
-export type IminiErrorBody = { code?: string; message?: string; status?: number; request_id?: string };
-
-/** A non-2xx answer from imini, before it is mapped for the user. */
-export class IminiHttpError extends Error {
-	readonly status: number;
-	readonly body: IminiErrorBody;
-	readonly retryAfterMs: number | undefined;
-	constructor(status: number, body: IminiErrorBody, retryAfterMs: number | undefined) {
-		super(body.message ?? `HTTP ${status}`);
-		this.name = 'IminiHttpError';
-		this.status = status;
-		this.body = body;
-		this.retryAfterMs = retryAfterMs;
-	}
-}
-
-/** No answer at all (connection refused or dropped, timeout, unreadable body). */
-export class IminiNetworkError extends Error {
-	readonly code: string | undefined;
-	constructor(message: string, code: string | undefined) {
-		super(message);
-		this.name = 'IminiNetworkError';
-		this.code = code;
-	}
-}
-
-/** A call that waited for the quota and ran out of time. `lastError` is imini's last 429, if any. */
-export class QuotaExhaustedError extends Error {
-	readonly reason: 'deadline' | 'stall';
-	readonly refusals: number;
-	readonly waitedMs: number;
-	readonly lastError: IminiHttpError | undefined;
-	constructor(reason: 'deadline' | 'stall', refusals: number, waitedMs: number, lastError: IminiHttpError | undefined) {
-		super(
-			reason === 'deadline'
-				? `imini's rate limit left no room for this call before its deadline (${refusals} refusals)`
-				: `imini's rate limit refused every call for ${Math.round(waitedMs / 1000)} s`,
-		);
-		this.name = 'QuotaExhaustedError';
-		this.reason = reason;
-		this.refusals = refusals;
-		this.waitedMs = waitedMs;
-		this.lastError = lastError;
-	}
-}
+import type { TaskKind } from '../imini/task';
+import { PRODUCTION_BASE_URL } from '../imini/base-url';
+import { IminiHttpError, IminiNetworkError, QuotaExhaustedError } from '../engine/errors';
+import type { TaskSnapshot } from '../engine/errors';
 
 export type CallSite =
 	| { call: 'submit'; kind: TaskKind }
@@ -152,8 +108,6 @@ export function toNodeError(node: INode, error: unknown, site: CallSite, itemInd
 	return new NodeOperationError(node, error as Error, { itemIndex });
 }
 
-export type TaskSnapshot = { task_id: string; status: string; error?: { code?: string; message?: string } | null; request_id?: string };
-
 /** A task that settled as `failed`. */
 export function taskFailedError(node: INode, task: TaskSnapshot, itemIndex?: number): NodeOperationError {
 	const code = task.error?.code ?? 'UNKNOWN';
@@ -166,29 +120,6 @@ export function taskFailedError(node: INode, task: TaskSnapshot, itemIndex?: num
 			description: `task_id ${task.task_id}${task.request_id ? `, request_id ${task.request_id}` : ''}`,
 		},
 	);
-}
-
-/** The deadline passed while the task was still queued or processing (as last seen). */
-export class TaskTimeoutError<Task extends TaskSnapshot = TaskSnapshot> extends Error {
-	readonly kind: TaskKind;
-	/** The task as last seen (queued or processing); a bare id and `queued` if no check got through. */
-	readonly lastTask: Task;
-	readonly waitedMs: number;
-	/** 'rate limit': the last check could not be made because imini's rate limit refused it. */
-	readonly reason: 'deadline' | 'rate limit';
-	constructor(kind: TaskKind, lastTask: Task, waitedMs: number, reason: 'deadline' | 'rate limit' = 'deadline') {
-		const seconds = waitedMs < 10_000 ? (waitedMs / 1000).toFixed(1) : String(Math.round(waitedMs / 1000));
-		super(
-			reason === 'rate limit'
-				? `Task ${lastTask.task_id} was last seen ${lastTask.status} and imini's rate limit allowed no further status check within its ${seconds} s. It keeps running on imini: use Imini Wait with this task ID to keep waiting, or raise the timeout.`
-				: `Task ${lastTask.task_id} is still ${lastTask.status} after ${seconds} s. Use Imini Wait with this task ID to keep waiting, or raise the timeout.`,
-		);
-		this.name = 'TaskTimeoutError';
-		this.kind = kind;
-		this.lastTask = lastTask;
-		this.waitedMs = waitedMs;
-		this.reason = reason;
-	}
 }
 
 /**

@@ -1,0 +1,77 @@
+// Builders Imini Generate's image and video fields share: a field per distinct set of choices
+// among the models (groupBy), and the reference-image list.
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+export const image = { resource: ['image'] };
+export const video = { resource: ['video'] };
+
+/** Groups models by a key (e.g. their list of aspect ratios) so each distinct field is declared once. */
+export function groupBy<M extends string, K>(models: M[], key: (model: M) => K | null): Array<{ key: K; models: M[] }> {
+	const groups = new Map<string, { key: K; models: M[] }>();
+	for (const model of models) {
+		const value = key(model);
+		if (value === null) continue;
+		const id = JSON.stringify(value);
+		if (!groups.has(id)) groups.set(id, { key: value, models: [] });
+		groups.get(id)!.models.push(model);
+	}
+	return [...groups.values()];
+}
+
+export const choice = (value: string): INodePropertyOptions => ({ name: value, value });
+export const modelDefault: INodePropertyOptions = { name: 'Model Default', value: '', description: 'Let imini decide (from the reference images when there are some)' };
+
+export function referenceCollection(name: string, types: Array<[string, string]>, withUnset: boolean, show: INodeProperties['displayOptions']): INodeProperties {
+	const defaultType = withUnset ? '' : types[0][1];
+	return {
+		displayName: 'Reference Images',
+		name,
+		type: 'fixedCollection',
+		placeholder: 'Add Reference Image',
+		typeOptions: { multipleValues: true, sortable: true },
+		default: {},
+		displayOptions: show,
+		description: 'Images to edit or take the subject, style or first/last frame from. Public URLs, or binary data of the input item (sent as a data URL).',
+		options: [
+			{
+				displayName: 'Image',
+				name: 'image',
+				values: [
+					{
+						displayName: 'Source',
+						name: 'source',
+						type: 'options',
+						default: 'binary',
+						options: [
+							{ name: 'Binary Data of the Input Item', value: 'binary' },
+							{ name: 'Public URL', value: 'url' },
+						],
+					},
+					{
+						displayName: 'Input Binary Field',
+						name: 'binaryProperty',
+						type: 'string',
+						default: 'data',
+						displayOptions: { show: { source: ['binary'] } },
+						description: 'Name of the binary property holding the image',
+					},
+					{
+						displayName: 'URL',
+						name: 'url',
+						type: 'string',
+						default: '',
+						placeholder: 'https://example.com/photo.png',
+						displayOptions: { show: { source: ['url'] } },
+					},
+					{
+						displayName: 'Use As',
+						name: 'referenceType',
+						type: 'options',
+						default: defaultType,
+						options: [...(withUnset ? [{ name: 'Not Set', value: '' }] : []), ...types.map(([name, value]) => ({ name, value }))],
+					},
+				],
+			},
+		],
+	};
+}

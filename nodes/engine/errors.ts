@@ -1,0 +1,75 @@
+// The engine's plain errors: what went wrong with an imini call or a task, as facts (status,
+// imini's error body, the task as last seen, how long was waited). No wording for the user and no
+// n8n here: n8n/node-errors.ts turns them into the messages the editor shows.
+import type { TaskKind } from '../imini/task';
+
+export type IminiErrorBody = { code?: string; message?: string; status?: number; request_id?: string };
+
+/** A non-2xx answer from imini, before it is mapped for the user. */
+export class IminiHttpError extends Error {
+	readonly status: number;
+	readonly body: IminiErrorBody;
+	readonly retryAfterMs: number | undefined;
+	constructor(status: number, body: IminiErrorBody, retryAfterMs: number | undefined) {
+		super(body.message ?? `HTTP ${status}`);
+		this.name = 'IminiHttpError';
+		this.status = status;
+		this.body = body;
+		this.retryAfterMs = retryAfterMs;
+	}
+}
+
+/** No answer at all (connection refused or dropped, timeout, unreadable body). */
+export class IminiNetworkError extends Error {
+	readonly code: string | undefined;
+	constructor(message: string, code: string | undefined) {
+		super(message);
+		this.name = 'IminiNetworkError';
+		this.code = code;
+	}
+}
+
+/** A call that waited for the quota and ran out of time. `lastError` is imini's last 429, if any. */
+export class QuotaExhaustedError extends Error {
+	readonly reason: 'deadline' | 'stall';
+	readonly refusals: number;
+	readonly waitedMs: number;
+	readonly lastError: IminiHttpError | undefined;
+	constructor(reason: 'deadline' | 'stall', refusals: number, waitedMs: number, lastError: IminiHttpError | undefined) {
+		super(
+			reason === 'deadline'
+				? `imini's rate limit left no room for this call before its deadline (${refusals} refusals)`
+				: `imini's rate limit refused every call for ${Math.round(waitedMs / 1000)} s`,
+		);
+		this.name = 'QuotaExhaustedError';
+		this.reason = reason;
+		this.refusals = refusals;
+		this.waitedMs = waitedMs;
+		this.lastError = lastError;
+	}
+}
+
+export type TaskSnapshot = { task_id: string; status: string; error?: { code?: string; message?: string } | null; request_id?: string };
+
+/** The deadline passed while the task was still queued or processing (as last seen). */
+export class TaskTimeoutError<Task extends TaskSnapshot = TaskSnapshot> extends Error {
+	readonly kind: TaskKind;
+	/** The task as last seen (queued or processing); a bare id and `queued` if no check got through. */
+	readonly lastTask: Task;
+	readonly waitedMs: number;
+	/** 'rate limit': the last check could not be made because imini's rate limit refused it. */
+	readonly reason: 'deadline' | 'rate limit';
+	constructor(kind: TaskKind, lastTask: Task, waitedMs: number, reason: 'deadline' | 'rate limit' = 'deadline') {
+		const seconds = waitedMs < 10_000 ? (waitedMs / 1000).toFixed(1) : String(Math.round(waitedMs / 1000));
+		super(
+			reason === 'rate limit'
+				? `Task ${lastTask.task_id} was last seen ${lastTask.status} and imini's rate limit allowed no further status check within its ${seconds} s. It keeps running on imini: use Imini Wait with this task ID to keep waiting, or raise the timeout.`
+				: `Task ${lastTask.task_id} is still ${lastTask.status} after ${seconds} s. Use Imini Wait with this task ID to keep waiting, or raise the timeout.`,
+		);
+		this.name = 'TaskTimeoutError';
+		this.kind = kind;
+		this.lastTask = lastTask;
+		this.waitedMs = waitedMs;
+		this.reason = reason;
+	}
+}
