@@ -105,8 +105,15 @@ echo "npm install" > "$phase_file"
 heartbeat=$!
 trap 'kill $heartbeat 2>/dev/null || true; rm -f "$phase_file"' EXIT
 
-(cd "$dir" && npm install --ignore-scripts --no-audit --no-fund --loglevel=warn "n8n@$N8N_VERSION") \
-  || fail "npm install n8n@$N8N_VERSION failed (see npm's output above)"
+# The registry's index can name a version a moment before the version itself can be fetched
+# (seen December 2026: ETARGET for a just-published @aws-sdk package that resolved a minute later),
+# so a failed install is tried again before giving up.
+for attempt in 1 2 3; do
+  if (cd "$dir" && npm install --ignore-scripts --no-audit --no-fund --loglevel=warn "n8n@$N8N_VERSION"); then break; fi
+  [[ $attempt -lt 3 ]] || fail "npm install n8n@$N8N_VERSION failed 3 times (see npm's output above)"
+  say "npm install failed (attempt $attempt of 3); trying again in 60 s"
+  sleep 60
+done
 say "npm install done"
 # Older n8n versions do not have every one of them (1.x has no isolated-vm).
 present=()
