@@ -4,8 +4,12 @@
 import { readMp4Info, readPngSize } from '../../mock-server/media.ts';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
-import { assertN8nInstalled, createN8nHome, executeWorkflow, importCredentials, importWorkflow, nodeOutput, readBinaryData } from '../../dev/n8n/n8n-cli.ts';
-import type { ExecuteResult, N8nHome } from '../../dev/n8n/n8n-cli.ts';
+import { readBinaryData } from '../../dev/n8n/binary-data.ts';
+import { createN8nHome } from '../../dev/n8n/home.ts';
+import { executeWorkflow, importCredentials, importWorkflow, nodeOutput } from '../../dev/n8n/n8n-commands.ts';
+import { assertN8nInstalled } from '../../dev/n8n/paths.ts';
+import type { N8nHome } from '../../dev/n8n/home.ts';
+import type { ExecuteResult } from '../../dev/n8n/n8n-commands.ts';
 import { exampleWorkflows, provisionImini } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
 

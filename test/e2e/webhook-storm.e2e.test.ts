@@ -5,8 +5,11 @@
 import { readPngSize, imageSize } from '../../mock-server/media.ts';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
-import { activateWorkflow, assertN8nInstalled, createN8nHome, startN8n } from '../../dev/n8n/n8n-cli.ts';
-import type { N8nHome, RunningN8n } from '../../dev/n8n/n8n-cli.ts';
+import { createN8nHome } from '../../dev/n8n/home.ts';
+import { assertN8nInstalled } from '../../dev/n8n/paths.ts';
+import { activateWorkflow, startN8n } from '../../dev/n8n/server.ts';
+import type { N8nHome } from '../../dev/n8n/home.ts';
+import type { RunningN8n } from '../../dev/n8n/server.ts';
 import { WEBHOOK_EXAMPLE_ID, provisionImini, webhookExample } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
 import { postWebhook } from '../harness/webhook';

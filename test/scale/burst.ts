@@ -3,7 +3,7 @@
 // with the task made from it, at the asked size, a real PNG), one execution per call, no task
 // created twice, no contract violation.
 import { readPngSize, imageSize } from '../../mock-server/media.ts';
-import { getExecution, listExecutions } from '../../dev/n8n/n8n-cli.ts';
+import { getExecution, listExecutions } from '../../dev/n8n/executions.ts';
 import { formatViolations } from '../harness/mock';
 import type { ScaleSetup, WebhookAnswer } from './cluster';
 
