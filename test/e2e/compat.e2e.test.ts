@@ -6,7 +6,7 @@
 // Binary data is kept in n8n's 'database' mode (n8n 3.0 drops the in-memory mode; queue mode
 // needs a store every process reads) and read back through n8n's REST API, as the editor does.
 // imini.e2e.test.ts runs in the 'filesystem' mode.
-import { readPngSize } from '../../mock-server/media.ts';
+import { readPngSize } from '../../mock-server/media/png.ts';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
 import { readBinaryData } from '../../dev/n8n/binary-data.ts';

@@ -1,7 +1,8 @@
 // The package where users live: packed, installed into a real n8n the way n8n installs
 // community packages, and every example workflow run by `n8n execute` against the offline mock.
 // Binary data in the 'filesystem' mode (compat.e2e.test.ts runs the 'database' mode).
-import { readMp4Info, readPngSize } from '../../mock-server/media.ts';
+import { readMp4Info } from '../../mock-server/media/mp4.ts';
+import { readPngSize } from '../../mock-server/media/png.ts';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
 import { readBinaryData } from '../../dev/n8n/binary-data.ts';

@@ -2,7 +2,8 @@
 // from its tarball): the webhook example (07) called once per prompt, all at once, as a form or
 // an app does, through an account whose quota is far below what the burst asks for and whose
 // 429s carry no Retry-After (as imini documents them). Every call must come back with its image.
-import { readPngSize, imageSize } from '../../mock-server/media.ts';
+import { readPngSize } from '../../mock-server/media/png.ts';
+import { imageSize } from '../../mock-server/media/sizes.ts';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
 import { createN8nHome } from '../../dev/n8n/home.ts';
