@@ -1,6 +1,14 @@
 // imini's HTTP conventions as the simulator speaks them: the unified error body, JSON answers,
-// and the 64 MB cap on a request body.
+// the 64 MB cap on a request body, and production's path prefix.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Production's base URL is https://openapi.imini.ai/imini/router: a client that swaps only the host keeps this prefix. */
+export const PRODUCTION_PATH_PREFIX = '/imini/router';
+
+/** An API path without production's prefix (`/imini/router/v1/...` and `/v1/...` are the same call). */
+export function apiPath(path: string): string {
+	return path.startsWith(`${PRODUCTION_PATH_PREFIX}/`) ? path.slice(PRODUCTION_PATH_PREFIX.length) : path;
+}
 
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 

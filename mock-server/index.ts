@@ -2,7 +2,10 @@
 // against openapi/imini.yaml. Result files are served by the simulator on its own port (a
 // stand-in for imini's CDN), because Prism corrupts binary bodies.
 import { connectableHost, createSimulator } from './simulator.ts';
-import type { JournalEntry, SimulatorOptions, SimulatorStats, Submission } from './simulator.ts';
+import type { SimulatorOptions } from './simulator-options.ts';
+import type { SimulatorStats } from './stats.ts';
+import type { Submission } from './task-store.ts';
+import type { JournalEntry } from './journal.ts';
 import { startPrismProxy } from './prism.ts';
 import type { Violation } from './prism.ts';
 import type { MockClock } from './clock.ts';

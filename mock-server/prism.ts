@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import * as prismHttp from '@stoplight/prism-http';
 import * as prismHttpServer from '@stoplight/prism-http-server';
 import * as prismCore from '@stoplight/prism-core';
+import { apiPath } from './http.ts';
 import { findSpecPath } from './package-files.ts';
 
 export type Violation = {
@@ -25,9 +26,6 @@ export type Violation = {
 export type PrismProxy = { url: string; close(): Promise<void> };
 
 type FinishMessage = { request: IncomingMessage; response: ServerResponse };
-
-/** Production's base path: https://openapi.imini.ai/imini/router. */
-const PRODUCTION_PATH_PREFIX = '/imini/router';
 
 function parseViolations(header: string): Array<{ location?: string[]; severity?: string; message?: string }> {
 	try {
@@ -92,7 +90,7 @@ export async function startPrismProxy(options: {
 	const onStart = (message: unknown) => {
 		const { request } = message as FinishMessage;
 		if (request.socket?.localPort !== port) return;
-		if (request.url?.startsWith(`${PRODUCTION_PATH_PREFIX}/`)) request.url = request.url.slice(PRODUCTION_PATH_PREFIX.length);
+		if (request.url) request.url = apiPath(request.url);
 	};
 	subscribe('http.server.request.start', onStart);
 

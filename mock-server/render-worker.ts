@@ -1,7 +1,8 @@
 // Renders result files off the simulator's event loop, so serving a 4K image never holds up
 // the API (or Prism, which shares the process).
 import { parentPort } from 'node:worker_threads';
-import { renderMp4, renderPng } from './media.ts';
+import { renderMp4 } from './media/mp4.ts';
+import { renderPng } from './media/png.ts';
 import type { ResultFile } from './result-files.ts';
 
 parentPort?.on('message', (job: ResultFile & { id: number }) => {

@@ -4,7 +4,7 @@
 // succeeds, as imini's would be.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Caption } from './media.ts';
+import type { Caption } from './media/caption.ts';
 import { moduleDir, moduleExtension } from './package-files.ts';
 
 export type ResultFile =

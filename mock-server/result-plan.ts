@@ -3,7 +3,7 @@
 // resolution rendered, after imini's downgrades), how many files, and whether the video has sound.
 import type { Contract, TaskKind } from './contract.ts';
 import { dataUrlImageSize } from '../openapi/rules/reference-rules.ts';
-import { imageSize, videoSize } from './media.ts';
+import { imageSize, videoSize } from './media/sizes.ts';
 import type { Task } from './tasks.ts';
 
 type Params = Record<string, unknown>;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startMock } from '../../mock-server/index.ts';
 import { startScriptedChatModel } from '../scripted-chat-model.ts';
-import { runN8n } from './cli.ts';
+import { runN8n } from './n8n-commands.ts';
 import { createN8nHome } from './home.ts';
 import type { N8nHome } from './home.ts';
 import { N8N_VERSION, REPO_ROOT, versionedToolsDir } from './paths.ts';

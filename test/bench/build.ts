@@ -29,7 +29,7 @@ function newestMtime(entry: string): number {
 
 export function build(): void {
 	const stamp = path.join(buildDir, '.stamp');
-	const sources = ['nodes', 'credentials', 'test/harness/n8n-engine.ts', 'test/bench', 'tsconfig.json'].map((p) => path.join(root, p));
+	const sources = ['nodes', 'credentials', 'test/harness/n8n-engine', 'test/bench', 'tsconfig.json'].map((p) => path.join(root, p));
 	const newest = Math.max(...sources.map(newestMtime));
 	if (existsSync(stamp) && statSync(stamp).mtimeMs >= newest) return;
 	progress('compiling the nodes and the engine harness (tsc -p test/bench/tsconfig.json)');

@@ -1,4 +1,4 @@
-// Runs the REAL Imini Generate node in n8n's REAL engine (test/harness/n8n-engine.ts) against a
+// Runs the REAL Imini Generate node in n8n's REAL engine (test/harness/n8n-engine) against a
 // mock that lives in another process, and reports timings and memory to run.ts over IPC.
 // Compiled to CommonJS by test/bench/tsconfig.json (the nodes are CommonJS-style TypeScript);
 // started by processes.ts (runEngine) with
@@ -6,7 +6,7 @@
 //
 // The harness reads N8N_USER_FOLDER (set by processes.ts to a temp folder it removes) and must be
 // loaded before anything else touches n8n-core: keep this import first.
-import { createEngine } from '../harness/n8n-engine';
+import { createEngine } from '../harness/n8n-engine/engine';
 import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import type { ClientRequest, IncomingMessage } from 'node:http';

@@ -3,7 +3,7 @@
 // place where the mock and the docs parted ways (issue 17).
 import { crc32 } from 'node:zlib';
 import { checkVideoReferences, dataUrlImageSize } from '../../openapi/rules/reference-rules';
-import { readPngSize } from '../../mock-server/media.ts';
+import { readPngSize } from '../../mock-server/media/png.ts';
 import { ManualClock, callApi, download, formatViolations, useMock } from '../harness/mock';
 import type { MockServer } from '../harness/mock';
 

@@ -1,5 +1,6 @@
 // Submit and poll flows through Prism to the simulator: what a client of the real API sees.
-import { readMp4Info, readPngSize } from '../../mock-server/media.ts';
+import { readMp4Info } from '../../mock-server/media/mp4.ts';
+import { readPngSize } from '../../mock-server/media/png.ts';
 import { ManualClock, callApi, download, formatViolations, useMock } from '../harness/mock';
 import { imageSubmissions, videoSubmissions } from './fixtures';
 

@@ -5,8 +5,12 @@
 // n8n's own Date & Time tool is the control: whatever breaks it is n8n's, not this package's.
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
-import { assertN8nInstalled, createN8nHome, importWorkflows, startN8n } from '../../dev/n8n/n8n-cli.ts';
-import type { N8nHome, RunningN8n } from '../../dev/n8n/n8n-cli.ts';
+import { createN8nHome } from '../../dev/n8n/home.ts';
+import { importWorkflows } from '../../dev/n8n/n8n-commands.ts';
+import { assertN8nInstalled } from '../../dev/n8n/paths.ts';
+import { startN8n } from '../../dev/n8n/server.ts';
+import type { N8nHome } from '../../dev/n8n/home.ts';
+import type { RunningN8n } from '../../dev/n8n/server.ts';
 import { exampleWorkflows, provisionImini } from '../../dev/n8n/provision.ts';
 import { startScriptedChatModel, textOf, toolResults } from '../../dev/scripted-chat-model.ts';
 import type { RecordedChat, ScriptedChatModel } from '../../dev/scripted-chat-model.ts';

@@ -6,22 +6,18 @@
 // Binary data is kept in n8n's 'database' mode (n8n 3.0 drops the in-memory mode; queue mode
 // needs a store every process reads) and read back through n8n's REST API, as the editor does.
 // imini.e2e.test.ts runs in the 'filesystem' mode.
-import { readPngSize } from '../../mock-server/media.ts';
+import { readPngSize } from '../../mock-server/media/png.ts';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
-import {
-	N8N_MAJOR,
-	N8N_VERSION,
-	assertN8nInstalled,
-	createN8nHome,
-	downloadBinaryData,
-	executeWorkflow,
-	importWorkflow,
-	nodeOutput,
-	readBinaryData,
-	startN8n,
-} from '../../dev/n8n/n8n-cli.ts';
-import type { ExecuteResult, N8nHome, RunningN8n } from '../../dev/n8n/n8n-cli.ts';
+import { readBinaryData } from '../../dev/n8n/binary-data.ts';
+import { downloadBinaryData } from '../../dev/n8n/executions.ts';
+import { createN8nHome } from '../../dev/n8n/home.ts';
+import { executeWorkflow, importWorkflow, nodeOutput } from '../../dev/n8n/n8n-commands.ts';
+import { N8N_MAJOR, N8N_VERSION, assertN8nInstalled } from '../../dev/n8n/paths.ts';
+import { startN8n } from '../../dev/n8n/server.ts';
+import type { N8nHome } from '../../dev/n8n/home.ts';
+import type { ExecuteResult } from '../../dev/n8n/n8n-commands.ts';
+import type { RunningN8n } from '../../dev/n8n/server.ts';
 import { EXAMPLE_CHAT_MODEL_CREDENTIAL, EXAMPLE_CREDENTIAL_ID, provisionImini } from '../../dev/n8n/provision.ts';
 import { startScriptedChatModel } from '../../dev/scripted-chat-model.ts';
 import type { ScriptedChatModel } from '../../dev/scripted-chat-model.ts';

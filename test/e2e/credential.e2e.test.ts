@@ -7,8 +7,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
-import { createN8nHome, freePort, startN8n } from '../../dev/n8n/n8n-cli.ts';
-import type { N8nHome, RunningN8n } from '../../dev/n8n/n8n-cli.ts';
+import { createN8nHome } from '../../dev/n8n/home.ts';
+import { freePort } from '../../dev/n8n/processes.ts';
+import { startN8n } from '../../dev/n8n/server.ts';
+import type { N8nHome } from '../../dev/n8n/home.ts';
+import type { RunningN8n } from '../../dev/n8n/server.ts';
 import { provisionImini } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
 

@@ -9,8 +9,11 @@
 // README's in examples/screenshots/ with UPDATE_SCREENSHOTS=1.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { N8N_VERSION, REPO_ROOT, createN8nHome, startN8n } from '../../dev/n8n/n8n-cli';
-import type { N8nHome, RunningN8n } from '../../dev/n8n/n8n-cli';
+import { createN8nHome } from '../../dev/n8n/home';
+import { N8N_VERSION, REPO_ROOT } from '../../dev/n8n/paths';
+import { startN8n } from '../../dev/n8n/server';
+import type { N8nHome } from '../../dev/n8n/home';
+import type { RunningN8n } from '../../dev/n8n/server';
 import { provisionImini } from '../../dev/n8n/provision';
 import { startMock } from '../../mock-server/index';
 import type { MockServer } from '../../mock-server/index';

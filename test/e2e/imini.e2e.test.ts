@@ -1,11 +1,16 @@
 // The package where users live: packed, installed into a real n8n the way n8n installs
 // community packages, and every example workflow run by `n8n execute` against the offline mock.
 // Binary data in the 'filesystem' mode (compat.e2e.test.ts runs the 'database' mode).
-import { readMp4Info, readPngSize } from '../../mock-server/media.ts';
+import { readMp4Info } from '../../mock-server/media/mp4.ts';
+import { readPngSize } from '../../mock-server/media/png.ts';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
-import { assertN8nInstalled, createN8nHome, executeWorkflow, importCredentials, importWorkflow, nodeOutput, readBinaryData } from '../../dev/n8n/n8n-cli.ts';
-import type { ExecuteResult, N8nHome } from '../../dev/n8n/n8n-cli.ts';
+import { readBinaryData } from '../../dev/n8n/binary-data.ts';
+import { createN8nHome } from '../../dev/n8n/home.ts';
+import { executeWorkflow, importCredentials, importWorkflow, nodeOutput } from '../../dev/n8n/n8n-commands.ts';
+import { assertN8nInstalled } from '../../dev/n8n/paths.ts';
+import type { N8nHome } from '../../dev/n8n/home.ts';
+import type { ExecuteResult } from '../../dev/n8n/n8n-commands.ts';
 import { exampleWorkflows, provisionImini } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
 

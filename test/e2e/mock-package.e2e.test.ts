@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { readPngSize } from '../../mock-server/media';
+import { readPngSize } from '../../mock-server/media/png';
 
 const run = promisify(execFile);
 const REPO_ROOT = join(__dirname, '..', '..');

@@ -2,11 +2,15 @@
 // from its tarball): the webhook example (07) called once per prompt, all at once, as a form or
 // an app does, through an account whose quota is far below what the burst asks for and whose
 // 429s carry no Retry-After (as imini documents them). Every call must come back with its image.
-import { readPngSize, imageSize } from '../../mock-server/media.ts';
+import { readPngSize } from '../../mock-server/media/png.ts';
+import { imageSize } from '../../mock-server/media/sizes.ts';
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
-import { activateWorkflow, assertN8nInstalled, createN8nHome, startN8n } from '../../dev/n8n/n8n-cli.ts';
-import type { N8nHome, RunningN8n } from '../../dev/n8n/n8n-cli.ts';
+import { createN8nHome } from '../../dev/n8n/home.ts';
+import { assertN8nInstalled } from '../../dev/n8n/paths.ts';
+import { activateWorkflow, startN8n } from '../../dev/n8n/server.ts';
+import type { N8nHome } from '../../dev/n8n/home.ts';
+import type { RunningN8n } from '../../dev/n8n/server.ts';
 import { WEBHOOK_EXAMPLE_ID, provisionImini, webhookExample } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
 import { postWebhook } from '../harness/webhook';

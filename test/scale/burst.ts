@@ -2,8 +2,9 @@
 // burst must pass: each call answered with its own images (its prompts, in order, each paired
 // with the task made from it, at the asked size, a real PNG), one execution per call, no task
 // created twice, no contract violation.
-import { readPngSize, imageSize } from '../../mock-server/media.ts';
-import { getExecution, listExecutions } from '../../dev/n8n/n8n-cli.ts';
+import { readPngSize } from '../../mock-server/media/png.ts';
+import { imageSize } from '../../mock-server/media/sizes.ts';
+import { getExecution, listExecutions } from '../../dev/n8n/executions.ts';
 import { formatViolations } from '../harness/mock';
 import type { ScaleSetup, WebhookAnswer } from './cluster';
 

@@ -5,8 +5,11 @@
 // on its own path, with its own credential (and so its own mock).
 import { startMock } from '../../mock-server/index.ts';
 import type { MockServer, SimulatorOptions } from '../../mock-server/index.ts';
-import { activateWorkflow, importCredentials, importWorkflows, startQueueMode } from '../../dev/n8n/n8n-cli.ts';
-import type { QueueMode, WorkflowToImport } from '../../dev/n8n/n8n-cli.ts';
+import { importCredentials, importWorkflows } from '../../dev/n8n/n8n-commands.ts';
+import { startQueueMode } from '../../dev/n8n/queue-mode.ts';
+import { activateWorkflow } from '../../dev/n8n/server.ts';
+import type { WorkflowToImport } from '../../dev/n8n/n8n-commands.ts';
+import type { QueueMode } from '../../dev/n8n/queue-mode.ts';
 import { provisionImini, webhookExample, webhookExampleCopy } from '../../dev/n8n/provision.ts';
 import { postWebhook } from '../harness/webhook';
 import type { WebhookAnswer } from '../harness/webhook';

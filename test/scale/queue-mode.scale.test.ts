@@ -3,8 +3,8 @@
 // data lives in the database. Every process has the package installed from the packed tarball.
 // The webhook example (Webhook → Imini Generate → Respond to Webhook) runs against the offline
 // mock; the figures each test measures are printed at the end.
-import { downloadBinaryData, getExecution, listExecutions, stopExecution } from '../../dev/n8n/n8n-cli.ts';
-import type { Execution } from '../../dev/n8n/n8n-cli.ts';
+import { downloadBinaryData, getExecution, listExecutions, stopExecution } from '../../dev/n8n/executions.ts';
+import type { Execution } from '../../dev/n8n/executions.ts';
 import { LOCK_SETTINGS, startScaleSetup } from './cluster';
 import type { ScaleSetup, WebhookAnswer } from './cluster';
 import { CALLS, PROMPTS_PER_CALL, countBy, prompts, runBurst } from './burst';

@@ -2,16 +2,12 @@
 // the parsers that check downloaded files.
 import { inflateSync } from 'node:zlib';
 
-import {
-	imageSize,
-	readMp4Info,
-	readPngSize,
-	renderMp4,
-	renderPng,
-	videoSize,
-	wrapText,
-} from '../../mock-server/media.ts';
-import type { Caption, PixelSize } from '../../mock-server/media.ts';
+import { wrapText } from '../../mock-server/media/caption.ts';
+import { readMp4Info, renderMp4 } from '../../mock-server/media/mp4.ts';
+import { readPngSize, renderPng } from '../../mock-server/media/png.ts';
+import { imageSize, videoSize } from '../../mock-server/media/sizes.ts';
+import type { Caption } from '../../mock-server/media/caption.ts';
+import type { PixelSize } from '../../mock-server/media/sizes.ts';
 import { createResultFiles } from '../../mock-server/result-files.ts';
 
 // ---- helpers (independent of the module under test) ----------------------------------------

@@ -1,5 +1,5 @@
 import { GET_TASK, WAIT, errorText, expectNoViolations, fastPolling, generate, node, useWorkflows } from './setup';
-import { readPngSize, renderPng } from '../../mock-server/media.ts';
+import { readPngSize, renderPng } from '../../mock-server/media/png.ts';
 
 const SECRET = 'sk-imini-SECRET-7f3a9c';
 const h = useWorkflows({ simulator: { apiKey: SECRET, imageTaskMs: 400, videoTaskMs: 600 } });

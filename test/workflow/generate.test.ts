@@ -1,5 +1,6 @@
 import { expectNoViolations, generate, useWorkflows } from './setup';
-import { readMp4Info, readPngSize, renderPng } from '../../mock-server/media.ts';
+import { readMp4Info } from '../../mock-server/media/mp4.ts';
+import { readPngSize, renderPng } from '../../mock-server/media/png.ts';
 import { imageModelCatalog, imageModelIds } from '../../nodes/imini/models';
 
 const h = useWorkflows();

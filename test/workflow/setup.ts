@@ -1,8 +1,8 @@
 // Workflows of the package's real nodes, run by n8n's real engine against the offline imini
 // (simulator behind Prism). Import this file first in a test: the engine harness must load
 // before anything else touches n8n-core.
-import { createEngine } from '../harness/n8n-engine';
-import type { EngineNode, EngineOptions, EngineResult } from '../harness/n8n-engine';
+import { createEngine } from '../harness/n8n-engine/engine';
+import type { EngineNode, EngineOptions, EngineResult } from '../harness/n8n-engine/engine';
 import { IminiApi } from '../../credentials/IminiApi.credentials';
 import { IminiGenerate } from '../../nodes/IminiGenerate/IminiGenerate.node';
 import { IminiGetTask } from '../../nodes/IminiGetTask/IminiGetTask.node';

@@ -11,8 +11,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
-import { activateWorkflow, getExecution, importCredentials, importWorkflows, startQueueMode } from '../../../dev/n8n/n8n-cli.ts';
-import type { QueueMode } from '../../../dev/n8n/n8n-cli.ts';
+import { getExecution } from '../../../dev/n8n/executions.ts';
+import { importCredentials, importWorkflows } from '../../../dev/n8n/n8n-commands.ts';
+import { startQueueMode } from '../../../dev/n8n/queue-mode.ts';
+import { activateWorkflow } from '../../../dev/n8n/server.ts';
+import type { QueueMode } from '../../../dev/n8n/queue-mode.ts';
 import { WEBHOOK_EXAMPLE_ID, provisionImini, webhookExample, webhookExampleCopy } from '../../../dev/n8n/provision.ts';
 import { root } from '../build.ts';
 import type { MockMessage } from '../mock-process.ts';

@@ -1,5 +1,5 @@
 // The harness must be imported first: it sets N8N_* env vars before n8n-core loads.
-import { createEngine, HARNESS_START_NODE, type EngineOptions } from './n8n-engine';
+import { createEngine, HARNESS_START_NODE, type EngineOptions } from './engine';
 
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';

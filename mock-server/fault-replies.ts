@@ -1,0 +1,47 @@
+// How the simulator answers an injected fault, wherever it was asked for (an `x-mock-fault`
+// header, a `[mock ...]` prompt tag, `--fault-rate`): a slow answer, a dropped connection, a
+// body cut mid-JSON, an answer off the contract, or an error status in imini's error body. Each
+// is written to the journal with where it came from.
+import type { ServerResponse } from 'node:http';
+import { HttpError, delay, errorCodes, errorMessages, sendError, sendJson } from './http.ts';
+import type { Fault } from './faults.ts';
+import type { IdSource } from './ids.ts';
+import type { Journal } from './journal.ts';
+
+/** Applies a fault (`source` says where it came from, for the journal); true when the answer has been handled (or the socket dropped). */
+export type ApplyFault = (fault: Fault | undefined, res: ServerResponse, source: string) => Promise<boolean>;
+
+function faultName(fault: Fault): string {
+	return fault.kind === 'status' ? String(fault.status) : fault.kind === 'slow' ? `slow:${fault.ms}` : fault.kind;
+}
+
+export function createFaultReplies(options: { retryAfter: boolean; retryAfterSeconds: number }, journal: Journal, ids: IdSource): ApplyFault {
+	function faultError(fault: Fault & { kind: 'status' }): HttpError {
+		const headers: Record<string, string> =
+			fault.status === 429 && options.retryAfter ? { 'retry-after': String(options.retryAfterSeconds) } : {};
+		return new HttpError(fault.status, errorMessages[fault.status], errorCodes[fault.status], headers);
+	}
+
+	return async (fault, res, source) => {
+		if (!fault) return false;
+		journal.fault(res, `${source}: ${faultName(fault)}`);
+		switch (fault.kind) {
+			case 'slow':
+				await delay(fault.ms);
+				return false;
+			case 'drop':
+				res.socket?.destroy();
+				return true;
+			case 'malformed':
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end('{"task_id": "task_0", "status": "proc');
+				return true;
+			case 'offspec':
+				sendJson(res, 200, { task_id: 'task_0', status: 'done', created_at: 'yesterday' });
+				return true;
+			case 'status':
+				sendError(res, faultError(fault), ids.requestId());
+				return true;
+		}
+	};
+}
