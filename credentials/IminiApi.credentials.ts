@@ -7,7 +7,9 @@ import type {
 } from 'n8n-workflow';
 import { baseUrlExpression, PRODUCTION_BASE_URL } from '../nodes/imini/base-url';
 
-const useBaseUrl = `Use ${PRODUCTION_BASE_URL} (or http://127.0.0.1:4010 for the offline mock).`;
+const useBaseUrl = `Set Base URL back to ${PRODUCTION_BASE_URL}.`;
+/** Where imini's API Keys page is: imini documents it as "the API Keys management page" of the account, without its address. */
+const apiKeysPage = '<a href="https://imini.ai" target="_blank">imini.ai</a>';
 
 export class IminiApi implements ICredentialType {
 	name = 'iminiApi';
@@ -16,7 +18,7 @@ export class IminiApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/icons/imini.svg', dark: 'file:../nodes/icons/imini.dark.svg' };
 
-	documentationUrl = 'https://docs.imini.ai';
+	documentationUrl = 'https://github.com/n8n-nodes-imini/n8n-nodes-imini/blob/main/docs/credential.md';
 
 	properties: INodeProperties[] = [
 		{
@@ -26,7 +28,7 @@ export class IminiApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'Create a key on imini\'s API Keys page. For the offline mock (npm run mock) use imini-mock-key.',
+			description: `Your imini API key: sign in at ${apiKeysPage} and open the API Keys page. n8n keeps it encrypted; it never appears in outputs or error messages.`,
 		},
 		{
 			displayName: 'Base URL',
@@ -34,8 +36,7 @@ export class IminiApi implements ICredentialType {
 			type: 'string',
 			required: true,
 			default: PRODUCTION_BASE_URL,
-			description:
-				'Leave as is for imini. For the offline mock that ships with this package use http://127.0.0.1:4010. A trailing / or /v1 is ignored.',
+			description: 'Leave it as it is, unless imini gives you another address',
 		},
 	];
 
@@ -65,19 +66,19 @@ export class IminiApi implements ICredentialType {
 		rules: [
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'error.status', value: 401, message: "imini rejected this API key (401). Check it on imini's API Keys page." },
+				properties: { key: 'error.status', value: 401, message: "imini does not accept this API key (401). Copy it again from imini's API Keys page (sign in at imini.ai), or create a new one." },
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'error.status', value: 403, message: 'imini refused this API key (403).' },
+				properties: { key: 'error.status', value: 403, message: "imini knows this API key but does not allow it to make pictures or videos (403). Check the key's permissions on imini's API Keys page." },
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'error.code', value: undefined, message: `No imini API at this Base URL: the server answered, but not as imini does. ${useBaseUrl}` },
+				properties: { key: 'error.code', value: undefined, message: `The Base URL does not lead to imini: the server there answered, but not as imini does. ${useBaseUrl}` },
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'error.code', value: 'NOT_FOUND', message: `No imini API at this Base URL: the server has no imini task route there. ${useBaseUrl}` },
+				properties: { key: 'error.code', value: 'NOT_FOUND', message: `The Base URL does not lead to imini's API: nothing there answers for imini tasks. ${useBaseUrl}` },
 			},
 		],
 	};

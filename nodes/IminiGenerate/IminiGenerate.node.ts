@@ -1,12 +1,13 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { toNodeError } from '../n8n/node-errors';
-import { submittedJson } from '../n8n/output';
+import { submittedJson, withRequest } from '../n8n/output';
 import { readOnTimeout, readTimeoutMs } from '../n8n/parameters';
 import { runItems } from '../n8n/run-items';
 import { settle } from '../n8n/settle';
 import { readDownload } from '../n8n/tool-mode';
-import { generateProperties } from './description';
+import { generateProperties, modelSubtitle } from './description';
+import { USAGE_DOCS_URL } from '../n8n/properties';
 import { buildRequest } from './request';
 
 export class IminiGenerate implements INodeType {
@@ -16,10 +17,9 @@ export class IminiGenerate implements INodeType {
 		icon: { light: 'file:../icons/imini.svg', dark: 'file:../icons/imini.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["resource"] + ": " + $parameter["model"] }}',
-		description:
-			'Generate images or videos with imini (Nano Banana, GPT Image, Kling, Seedance, HappyHorse) from a prompt and optional reference media; waits and returns the files as binary data (to an AI agent: their URLs)',
-		documentationUrl: 'https://docs.imini.ai',
+		subtitle: modelSubtitle,
+		description: 'Create pictures or videos from a prompt with imini: Nano Banana, GPT Image, Kling, Seedance or HappyHorse',
+		documentationUrl: USAGE_DOCS_URL,
 		defaults: { name: 'Imini Generate' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -44,7 +44,7 @@ export class IminiGenerate implements INodeType {
 			const submittedAt = Date.now();
 			run.ledger.created(itemIndex, kind, model, submitted.task_id);
 			if (!this.getNodeParameter('waitForCompletion', itemIndex, true)) {
-				return [{ json: submittedJson(kind, submitted, model), pairedItem: { item: itemIndex } }];
+				return withRequest(this, itemIndex, [{ json: submittedJson(kind, submitted, model), pairedItem: { item: itemIndex } }], body);
 			}
 			const items = await settle(this, run, kind, submitted.task_id, itemIndex, {
 				timeoutMs: readTimeoutMs(this, itemIndex, kind, body),
@@ -56,7 +56,7 @@ export class IminiGenerate implements INodeType {
 			});
 			// The submit's request_id is the one to quote when reconciling with imini.
 			for (const item of items) item.json.submit_request_id = submitted.request_id;
-			return items;
+			return withRequest(this, itemIndex, items, body);
 		});
 	}
 }

@@ -19,9 +19,9 @@ export function groupBy<M extends string, K>(models: M[], key: (model: M) => K |
 }
 
 export const choice = (value: string): INodePropertyOptions => ({ name: value, value });
-export const modelDefault: INodePropertyOptions = { name: 'Model Default', value: '', description: 'Let imini decide (from the reference images when there are some)' };
+export const modelDefault: INodePropertyOptions = { name: 'Model Default', value: '', description: 'Let imini choose (from the reference images when there are some)' };
 
-export function referenceCollection(name: string, types: Array<[string, string]>, withUnset: boolean, show: INodeProperties['displayOptions']): INodeProperties {
+export function referenceCollection(name: string, types: Array<[string, string, string]>, withUnset: boolean, show: INodeProperties['displayOptions']): INodeProperties {
 	const defaultType = withUnset ? '' : types[0][1];
 	return {
 		displayName: 'Reference Images',
@@ -31,7 +31,8 @@ export function referenceCollection(name: string, types: Array<[string, string]>
 		typeOptions: { multipleValues: true, sortable: true },
 		default: {},
 		displayOptions: show,
-		description: 'Images to edit or take the subject, style or first/last frame from. Public URLs, or binary data of the input item (sent as a data URL).',
+		description: 'Pictures the model works from: to edit, or to take the subject, the style or a first or last frame from',
+		hint: 'Each one comes from a file of the input item or from a public link',
 		options: [
 			{
 				displayName: 'Image',
@@ -43,9 +44,10 @@ export function referenceCollection(name: string, types: Array<[string, string]>
 						type: 'options',
 						default: 'binary',
 						options: [
-							{ name: 'Binary Data of the Input Item', value: 'binary' },
-							{ name: 'Public URL', value: 'url' },
+							{ name: 'File From the Input Item', value: 'binary', description: 'A picture an earlier node produced or downloaded (the Binary tab of the input)' },
+							{ name: 'Public Link', value: 'url', description: 'A picture anyone can open on the web' },
 						],
+						description: 'Where the picture comes from',
 					},
 					{
 						displayName: 'Input Binary Field',
@@ -53,7 +55,7 @@ export function referenceCollection(name: string, types: Array<[string, string]>
 						type: 'string',
 						default: 'data',
 						displayOptions: { show: { source: ['binary'] } },
-						description: 'Name of the binary property holding the image',
+						description: 'The name of the file field of the input item, as shown in the Binary tab of the input (usually "data")',
 					},
 					{
 						displayName: 'URL',
@@ -62,13 +64,15 @@ export function referenceCollection(name: string, types: Array<[string, string]>
 						default: '',
 						placeholder: 'https://example.com/photo.png',
 						displayOptions: { show: { source: ['url'] } },
+						description: 'A link starting with https:// that opens the picture itself',
 					},
 					{
 						displayName: 'Use As',
 						name: 'referenceType',
 						type: 'options',
 						default: defaultType,
-						options: [...(withUnset ? [{ name: 'Not Set', value: '' }] : []), ...types.map(([name, value]) => ({ name, value }))],
+						options: [...(withUnset ? [{ name: 'Let the Model Decide', value: '' }] : []), ...types.map(([name, value, description]) => ({ name, value, description }))],
+						description: 'What the model should take from this picture',
 					},
 				],
 			},

@@ -4,6 +4,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import { imageModelCatalog, imageModelIds } from '../imini/models';
 import { choice, groupBy, image, modelDefault, referenceCollection } from './fields';
 
+/** The resolutions as pixels on the longer side. */
+const resolutionWords: Record<string, string> = { '512': '512 = 512 px', '1K': '1K = 1024 px', '2K': '2K = 2048 px', '4K': '4K = 4096 px' };
+
 export function imageProperties(): INodeProperties[] {
 	const properties: INodeProperties[] = [
 		{
@@ -13,6 +16,7 @@ export function imageProperties(): INodeProperties[] {
 			default: 'google/nano-banana',
 			displayOptions: { show: image },
 			options: imageModelIds.map((id) => ({ name: imageModelCatalog[id].name, value: id, description: imageModelCatalog[id].description })),
+			hint: 'Each model has its own settings below; they change when you pick another model',
 		},
 	];
 	for (const group of groupBy(imageModelIds, (m) => ({ ratios: imageModelCatalog[m].aspectRatios, required: imageModelCatalog[m].aspectRatioRequired }))) {
@@ -24,6 +28,8 @@ export function imageProperties(): INodeProperties[] {
 			default: defaultRatio,
 			displayOptions: { show: { ...image, model: group.models } },
 			options: [...(group.key.required ? [] : [modelDefault]), ...group.key.ratios.map(choice)],
+			description: 'Width to height of the picture, e.g. 16:9 for a landscape, 9:16 for a phone screen',
+			hint: group.key.required ? 'This model needs a ratio' : 'Model Default lets imini choose (from the reference images when there are some)',
 		});
 	}
 	for (const group of groupBy(imageModelIds, (m) => (imageModelCatalog[m].resolutions.length > 1 ? imageModelCatalog[m].resolutions : null))) {
@@ -35,7 +41,8 @@ export function imageProperties(): INodeProperties[] {
 			default: defaultResolution,
 			displayOptions: { show: { ...image, model: group.models } },
 			options: group.key.map(choice),
-			description: 'Size of the longer side: 512 px, 1K (1024), 2K (2048) or 4K (4096)',
+			description: 'Size of the longer side of the picture',
+			hint: group.key.map((r) => resolutionWords[r] ?? r).join(', ') + '. Larger pictures take longer and may cost more credits.',
 		});
 	}
 	const withQuality = imageModelIds.filter((m) => imageModelCatalog[m].qualities);
@@ -51,6 +58,7 @@ export function imageProperties(): INodeProperties[] {
 				{ name: 'Medium', value: 'medium' },
 				{ name: 'High', value: 'high' },
 			],
+			description: 'Higher quality takes longer and costs more credits',
 		},
 		{
 			displayName: 'Number of Images',
@@ -59,9 +67,18 @@ export function imageProperties(): INodeProperties[] {
 			default: 1,
 			typeOptions: { minValue: 1, maxValue: 10 },
 			displayOptions: { show: { ...image, model: imageModelIds.filter((m) => imageModelCatalog[m].numMax) } },
-			description: 'How many images this one task returns (each becomes an output item)',
+			description: 'How many pictures to make from this prompt',
+			hint: '1 to 10; each picture becomes its own output item',
 		},
-		referenceCollection('referenceImages', [['Asset (Content)', 'asset'], ['Style', 'style']], true, { show: image }),
+		referenceCollection(
+			'referenceImages',
+			[
+				['Content', 'asset', 'Keep what is in the picture (a person, a product) or edit it'],
+				['Style', 'style', 'Borrow its look: colours, light, technique'],
+			],
+			true,
+			{ show: image },
+		),
 	);
 	return properties;
 }

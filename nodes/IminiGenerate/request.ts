@@ -27,14 +27,41 @@ const fieldLabels: Record<string, string> = {
 	reference_audios: 'Reference Audios',
 	duration: 'Duration',
 	generate_audio: 'Generate Audio',
-	extra_params: 'Model Options',
+	extra_params: 'Model Settings',
 };
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** The value at an issue's path in the request, to quote back to the user. */
+function valueAt(body: IDataObject, path: PropertyKey[]): unknown {
+	let value: unknown = body;
+	for (const part of path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part as string] : undefined;
+	return value;
+}
+
+function quoted(value: unknown): string {
+	const text = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+	return text.length > 80 ? `${text.slice(0, 77)}..."` : text;
+}
+
+/**
+ * One refused field in a user's words: the field's label as the editor shows it, the value given,
+ * and what this model takes instead (its choices, its range, the prompt's length against its limit).
+ */
+function describeIssue(issue: z.core.$ZodIssue, body: IDataObject): string {
 	const [field, ...rest] = issue.path.map(String);
 	const label = field === undefined ? 'Request' : (fieldLabels[field] ?? field);
 	const where = rest.map((part) => (/^\d+$/.test(part) ? `#${Number(part) + 1}` : part)).join(' ');
-	return `${label}${where ? ` ${where}` : ''}: ${issue.message}`;
+	const given = valueAt(body, issue.path);
+	const name = `${label}${where ? ` ${where}` : ''}`;
+	if (issue.code === 'invalid_value') {
+		return `${name}: ${quoted(given)} is not one of this model's choices (${issue.values.map(String).join(', ')})`;
+	}
+	if (field === 'prompt' && typeof given === 'string') {
+		const length = [...given].length;
+		const limit = /at most (\d+)/.exec(issue.message)?.[1];
+		if (limit) return `Prompt: ${length.toLocaleString('en-US')} characters, more than this model's ${Number(limit).toLocaleString('en-US')}. Shorten it, or pick a model that takes longer prompts (GPT Image 2 takes 32,000).`;
+		if (length === 0) return 'Prompt: empty. This model needs a prompt: type one, or map a field of the input to it.';
+	}
+	return `${name}: ${quoted(given)} ${issue.message}`;
 }
 
 type ReferenceEntry = { source?: 'binary' | 'url'; binaryProperty?: string; url?: string; referenceType?: string };
@@ -42,15 +69,30 @@ type ReferenceEntry = { source?: 'binary' | 'url'; binaryProperty?: string; url?
 async function referenceUrl(ctx: IExecuteFunctions, itemIndex: number, entry: ReferenceEntry, position: number): Promise<string> {
 	if (entry.source === 'url') {
 		const url = (entry.url ?? '').trim();
-		if (!url) throw new NodeOperationError(ctx.getNode(), `Reference image #${position} has no URL`, { itemIndex });
+		if (!url) {
+			throw new NodeOperationError(ctx.getNode(), `Reference Images #${position}: the URL is empty`, {
+				itemIndex,
+				description: 'Paste a public link to the picture, or set Source to "File From the Input Item".',
+			});
+		}
 		return url;
 	}
 	const property = (entry.binaryProperty ?? 'data').trim();
+	const files = ctx.getInputData()[itemIndex]?.binary ?? {};
+	if (!files[property]) {
+		const present = Object.keys(files);
+		throw new NodeOperationError(ctx.getNode(), `Reference Images #${position}: the input item has no file in the field "${property}"`, {
+			itemIndex,
+			description: present.length
+				? `Its files are in: ${present.map((name) => `"${name}"`).join(', ')}. Put one of these names in Reference Images > Input Binary Field.`
+				: 'The input item has no files at all. Add a node before this one that downloads or reads the picture, or set Source to "Public Link".',
+		});
+	}
 	const binary = ctx.helpers.assertBinaryData(itemIndex, property);
 	if (!binary.mimeType?.startsWith('image/')) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`Reference image #${position}: the binary property "${property}" holds ${binary.mimeType || 'an unknown type'}, not an image`,
+			`Reference Images #${position}: the file in the field "${property}" is ${binary.mimeType || 'of an unknown type'}, not a picture`,
 			{ itemIndex },
 		);
 	}
@@ -128,7 +170,9 @@ async function videoBody(ctx: IExecuteFunctions, itemIndex: number, model: Video
 	};
 	const extra: IDataObject = {};
 	const supports = (param: string) => (entry.extraParams as readonly string[]).includes(param);
-	if (options.negativePrompt && supports('negative_prompt')) extra.negative_prompt = options.negativePrompt;
+	// Negative Prompt is a field of its own now; workflows saved before kept it in Model Settings.
+	const negativePrompt = (ctx.getNodeParameter('negativePrompt', itemIndex, '') as string) || options.negativePrompt;
+	if (negativePrompt && supports('negative_prompt')) extra.negative_prompt = negativePrompt;
 	if (options.cfgScale !== undefined && supports('cfg_scale')) extra.cfg_scale = options.cfgScale;
 	if (options.characterOrientation && supports('character_orientation')) extra.character_orientation = options.characterOrientation;
 	if (options.audioSetting && supports('audio_setting')) extra.audio_setting = options.audioSetting;
@@ -136,11 +180,11 @@ async function videoBody(ctx: IExecuteFunctions, itemIndex: number, model: Video
 		const parsed =
 			typeof options.extraParams === 'string'
 				? jsonParse<IDataObject>(options.extraParams, {
-						errorMessage: 'Model Options > Extra Parameters (JSON) is not valid JSON',
+						errorMessage: 'Model Settings > Other Model Settings (JSON) is not valid JSON: check the quotes, commas and braces',
 					})
 				: options.extraParams;
 		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-			throw new NodeOperationError(ctx.getNode(), 'Model Options > Extra Parameters (JSON) must be a JSON object', { itemIndex });
+			throw new NodeOperationError(ctx.getNode(), 'Model Settings > Other Model Settings (JSON) must be one JSON object, like {"multi_shot": true}', { itemIndex });
 		}
 		Object.assign(extra, parsed);
 	}
@@ -152,9 +196,10 @@ export async function buildRequest(ctx: IExecuteFunctions, itemIndex: number): P
 	const kind = ctx.getNodeParameter('resource', itemIndex) as TaskKind;
 	const model = ctx.getNodeParameter('model', itemIndex) as string;
 	if (modelKind(model) !== kind) {
-		throw new NodeOperationError(ctx.getNode(), `"${model}" is not an imini ${kind} model`, {
+		const catalog = kind === 'image' ? imageModelCatalog : videoModelCatalog;
+		throw new NodeOperationError(ctx.getNode(), `Model: "${model}" is not one of imini's ${kind} models`, {
 			itemIndex,
-			description: `Known ${kind} models: ${Object.keys(kind === 'image' ? imageModelCatalog : videoModelCatalog).join(', ')}`,
+			description: `Pick one in Model (with Resource set to ${kind === 'image' ? 'Image' : 'Video'}), or give one of these IDs: ${Object.keys(catalog).join(', ')}.`,
 		});
 	}
 	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
@@ -170,11 +215,11 @@ export async function buildRequest(ctx: IExecuteFunctions, itemIndex: number): P
 		? kind === 'video'
 			? checkVideoReferences(body as Parameters<typeof checkVideoReferences>[0])
 			: null
-		: parsed.error.issues.map(describeIssue).join('; ');
+		: parsed.error.issues.map((issue) => describeIssue(issue, body)).join('; ');
 	if (problem) {
 		throw new NodeOperationError(ctx.getNode(), `${name} cannot take this input: ${problem}`, {
 			itemIndex,
-			description: 'Nothing was sent to imini and no credits were used. Fix the parameter and run again.',
+			description: 'Nothing was sent to imini and no credits were used. Change the field named above and run again.',
 		});
 	}
 	if (Buffer.byteLength(JSON.stringify(body)) > MAX_BODY_BYTES) {

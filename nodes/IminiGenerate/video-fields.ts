@@ -14,6 +14,7 @@ function videoSettings(): INodeProperties[] {
 			default: 'kling/kling-v3',
 			displayOptions: { show: video },
 			options: videoModelIds.map((id) => ({ name: videoModelCatalog[id].name, value: id, description: videoModelCatalog[id].description })),
+			hint: 'Each model has its own settings below; they change when you pick another model',
 		},
 	];
 	for (const group of groupBy(videoModelIds, (m) => ({ list: videoModelCatalog[m].resolutions, default: videoModelCatalog[m].defaultResolution }))) {
@@ -25,6 +26,8 @@ function videoSettings(): INodeProperties[] {
 			default: defaultResolution,
 			displayOptions: { show: { ...video, model: group.models } },
 			options: group.key.list.map(choice),
+			description: 'Height of the video in pixels (720P = 1280 × 720 for 16:9)',
+			hint: `${group.key.list.join(' or ')}. Higher takes longer and may cost more credits.`,
 		});
 	}
 	for (const group of groupBy(videoModelIds, (m) => {
@@ -39,7 +42,8 @@ function videoSettings(): INodeProperties[] {
 			default: defaultRatio,
 			displayOptions: { show: { ...video, model: group.models } },
 			options: group.key.list.map((value) => (value === 'adaptive' ? { name: 'Adaptive (From References)', value } : choice(value))),
-			description: 'Ignored when a video is being edited',
+			description: 'Width to height of the video, e.g. 16:9 for a landscape, 9:16 for a phone screen',
+			hint: 'When you edit a video, it keeps its own ratio',
 		});
 	}
 	for (const group of groupBy(videoModelIds, (m) => videoModelCatalog[m].duration)) {
@@ -51,6 +55,8 @@ function videoSettings(): INodeProperties[] {
 			default: defaultDuration,
 			typeOptions: { minValue: group.key.min, maxValue: group.key.max },
 			displayOptions: { show: { ...video, model: group.models } },
+			description: 'How long the video is',
+			hint: `${group.key.min} to ${group.key.max} seconds, whole seconds`,
 		});
 	}
 	// Declared twice because the default differs (Kling: off, Seedance: on); lint wants literal booleans.
@@ -79,10 +85,10 @@ function videoSettings(): INodeProperties[] {
 /** The reference media the model takes: images (as frames or assets), videos, audio. */
 function videoReferences(): INodeProperties[] {
 	const properties: INodeProperties[] = [];
-	const referenceTypes: Array<[string, string]> = [
-		['First Frame', 'first_frame'],
-		['Last Frame', 'last_frame'],
-		['Asset (Subject or Style)', 'asset'],
+	const referenceTypes: Array<[string, string, string]> = [
+		['First Frame', 'first_frame', 'The video starts with this picture'],
+		['Last Frame', 'last_frame', 'The video ends with this picture'],
+		['Subject or Style', 'asset', 'A person, object or look to bring into the video'],
 	];
 	properties.push(referenceCollection('videoReferenceImages', referenceTypes, false, { show: video }));
 	const withVideos = videoModelIds.filter((m) => videoModelCatalog[m].referenceVideosMax > 0);
@@ -94,13 +100,14 @@ function videoReferences(): INodeProperties[] {
 		typeOptions: { multipleValues: true },
 		default: {},
 		displayOptions: { show: { ...video, model: withVideos } },
-		description: 'Public video URLs (imini cannot take videos as uploaded data)',
+		description: 'Videos to edit or to borrow movement or style from',
+		hint: 'Public links only: imini cannot take a video file from the input item',
 		options: [
 			{
 				displayName: 'Video',
 				name: 'video',
 				values: [
-					{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'https://example.com/clip.mp4' },
+					{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'https://example.com/clip.mp4', description: 'A link starting with https:// that opens the video itself' },
 					{
 						displayName: 'Use As',
 						name: 'referType',
@@ -108,9 +115,10 @@ function videoReferences(): INodeProperties[] {
 						default: 'base',
 						displayOptions: { show: { '/model': videoModelIds.filter((m) => videoModelCatalog[m].referTypes) } },
 						options: [
-							{ name: 'Base (Edit This Video)', value: 'base' },
-							{ name: 'Feature (Borrow From It)', value: 'feature' },
+							{ name: 'Edit This Video', value: 'base', description: 'The result is this video, changed as the prompt says' },
+							{ name: 'Borrow From It', value: 'feature', description: 'A new video that takes the movement or style of this one' },
 						],
+						description: 'What the model should do with this video',
 					},
 				],
 			},
@@ -124,20 +132,42 @@ function videoReferences(): INodeProperties[] {
 		typeOptions: { multipleValues: true },
 		default: {},
 		displayOptions: { show: { ...video, model: videoModelIds.filter((m) => videoModelCatalog[m].referenceAudiosMax > 0) } },
-		description: 'Public WAV or MP3 URLs, 15 s at most in total; needs a reference image or video too',
-		options: [{ displayName: 'Audio', name: 'audio', values: [{ displayName: 'URL', name: 'url', type: 'string', default: '' }] }],
+		description: 'Sound for the video to follow: public links to WAV or MP3 files',
+		hint: '15 seconds at most in total, and only together with a reference image or video',
+		options: [
+			{
+				displayName: 'Audio',
+				name: 'audio',
+				values: [{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'https://example.com/voice.mp3', description: 'A link starting with https:// that opens the sound file itself' }],
+			},
+		],
 	});
 	return properties;
 }
 
-/** Options only some models have (their extra_params). */
-function videoModelOptions(): INodeProperties {
-	const extra = (param: string) => videoModelIds.filter((m) => (videoModelCatalog[m].extraParams as readonly string[]).includes(param));
-	return {
-		displayName: 'Model Options',
+const extra = (param: string) => videoModelIds.filter((m) => (videoModelCatalog[m].extraParams as readonly string[]).includes(param));
+
+/**
+ * Settings only some models have. Kept in their own list ("Add Model Setting", not a second "Add
+ * Option") and shown only for the models that take one; Negative Prompt is a field of its own,
+ * since people look for it next to the prompt.
+ */
+function videoModelOptions(): INodeProperties[] {
+	const negativePrompt: INodeProperties = {
+		displayName: 'Negative Prompt',
+		name: 'negativePrompt',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		placeholder: 'e.g. blur, text, watermark',
+		displayOptions: { show: { ...video, model: extra('negative_prompt') } },
+		description: 'What the video should not show',
+	};
+	const settings: INodeProperties = {
+		displayName: 'Model Settings',
 		name: 'modelOptions',
 		type: 'collection',
-		placeholder: 'Add Option',
+		placeholder: 'Add Model Setting',
 		default: {},
 		displayOptions: { show: video },
 		options: [
@@ -147,7 +177,8 @@ function videoModelOptions(): INodeProperties {
 				type: 'string',
 				default: '',
 				displayOptions: { show: { '/model': extra('audio_setting') } },
-				description: 'Passed to the model as extra_params.audio_setting',
+				placeholder: 'e.g. auto',
+				description: "How HappyHorse makes the video's sound, in the words imini's HappyHorse documentation uses",
 			},
 			{
 				displayName: 'CFG Scale',
@@ -156,7 +187,8 @@ function videoModelOptions(): INodeProperties {
 				default: 0.5,
 				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
 				displayOptions: { show: { '/model': extra('cfg_scale') } },
-				description: 'How strictly to follow the prompt (0 to 1)',
+				description: 'How closely the video follows the prompt',
+				hint: '0 to 1: higher follows the prompt more strictly, lower leaves the model more freedom',
 			},
 			{
 				displayName: 'Character Orientation',
@@ -165,30 +197,24 @@ function videoModelOptions(): INodeProperties {
 				default: 'image',
 				displayOptions: { show: { '/model': extra('character_orientation') } },
 				options: [
-					{ name: 'As in the Image', value: 'image' },
-					{ name: 'As in the Video', value: 'video' },
+					{ name: 'As in the Image', value: 'image', description: 'The character faces the way it does in the picture' },
+					{ name: 'As in the Video', value: 'video', description: 'The character faces the way the person in the video does' },
 				],
+				description: 'Which way the character faces',
 			},
 			{
-				displayName: 'Extra Parameters (JSON)',
+				displayName: 'Other Model Settings (JSON)',
 				name: 'extraParams',
 				type: 'json',
 				default: '{}',
-				description: 'Any other model parameter, merged into extra_params (e.g. {"multi_shot": true} for Kling)',
-			},
-			{
-				displayName: 'Negative Prompt',
-				name: 'negativePrompt',
-				type: 'string',
-				default: '',
-				displayOptions: { show: { '/model': extra('negative_prompt') } },
-				description: 'What the video should not show',
+				description: 'Settings this node has no field for, as imini documents them for the model, e.g. {"multi_shot": true} for Kling',
 			},
 		],
 	};
+	return [negativePrompt, settings];
 }
 
 /** Imini Generate's video fields; the first is the model. */
 export function videoProperties(): INodeProperties[] {
-	return [...videoSettings(), ...videoReferences(), videoModelOptions()];
+	return [...videoSettings(), ...videoReferences(), ...videoModelOptions()];
 }

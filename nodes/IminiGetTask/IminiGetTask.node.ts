@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { taskItems } from '../n8n/output';
-import { downloadProperty, fileOptions, taskIdProperty, taskTypeProperty } from '../n8n/properties';
+import { USAGE_DOCS_URL, downloadProperty, fileOptions, taskIdProperty, taskSubtitle, taskTypeProperty } from '../n8n/properties';
 import { runItems } from '../n8n/run-items';
 import { checkTask, readTaskId, resolveTask } from '../n8n/task-lookup';
 import { readDownload } from '../n8n/tool-mode';
@@ -10,13 +10,12 @@ export class IminiGetTask implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Imini Get Task',
 		name: 'iminiGetTask',
-		icon: { light: 'file:../icons/imini.svg', dark: 'file:../icons/imini.dark.svg' },
+		icon: { light: 'file:../icons/imini-get-task.svg', dark: 'file:../icons/imini-get-task.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ "Status of " + $parameter["taskId"] }}',
-		description:
-			'Check an imini image or video task once: returns its status (queued, processing, succeeded, failed) and, when it has succeeded, its files (to an AI agent: their URLs)',
-		documentationUrl: 'https://docs.imini.ai',
+		subtitle: taskSubtitle('status'),
+		description: 'Look once at how an imini task is doing, and get its pictures or video when it is done',
+		documentationUrl: USAGE_DOCS_URL,
 		defaults: { name: 'Imini Get Task' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -25,7 +24,7 @@ export class IminiGetTask implements INodeType {
 		properties: [
 			taskIdProperty,
 			taskTypeProperty,
-			{ ...downloadProperty, description: 'Whether to download the files of a succeeded task as binary data (one item per file)' },
+			{ ...downloadProperty, description: 'Whether to download the pictures or video of a finished task as files (one output item per file). Off returns their links only.' },
 			{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: fileOptions },
 		],
 	};

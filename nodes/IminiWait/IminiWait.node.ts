@@ -7,6 +7,8 @@ import {
 	onTimeoutProperty,
 	pollingOptions,
 	taskIdProperty,
+	taskSubtitle,
+	USAGE_DOCS_URL,
 	taskTypeProperty,
 	timeoutProperty,
 } from '../n8n/properties';
@@ -22,13 +24,12 @@ export class IminiWait implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Imini Wait',
 		name: 'iminiWait',
-		icon: { light: 'file:../icons/imini.svg', dark: 'file:../icons/imini.dark.svg' },
+		icon: { light: 'file:../icons/imini-wait.svg', dark: 'file:../icons/imini-wait.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ "Wait for " + $parameter["taskId"] }}',
-		description:
-			'Wait until an imini image or video task finishes and return its files (to an AI agent: their URLs); checks every 2 s around when tasks like it finish, less often before; on timeout fail or output the task as still running',
-		documentationUrl: 'https://docs.imini.ai',
+		subtitle: taskSubtitle('wait'),
+		description: 'Wait until an imini task is done and get its pictures or video',
+		documentationUrl: USAGE_DOCS_URL,
 		defaults: { name: 'Imini Wait' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

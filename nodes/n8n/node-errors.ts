@@ -23,7 +23,7 @@ function retriedNote(attempts: number): string {
 	return attempts > 1 ? ` (after ${attempts} attempts)` : '';
 }
 
-function messageFor(error: IminiHttpError, site: CallSite): string {
+function messageFor(error: IminiHttpError, site: CallSite, credential: string): string {
 	const retried = retriedNote(attemptsOf(error));
 	const said = error.body.message ? `: ${error.body.message}` : '';
 	const task = site.call === 'submit' ? '' : ` for task ${site.taskId}`;
@@ -33,7 +33,7 @@ function messageFor(error: IminiHttpError, site: CallSite): string {
 				? `imini's content safety flagged the prompt or a reference image${said}. Rephrase the prompt or use another image.`
 				: `imini refused the request${said}. Check the parameters of this node.`;
 		case 401:
-			return 'imini rejected the API key (401). Check the key in the "Imini API" credential, or create a new one on imini\'s API Keys page.';
+			return `imini does not accept the API key of the credential "${credential}" (401). Open that credential and paste the key again from imini's API Keys page, or create a new key there.`;
 		case 402:
 			return 'Not enough imini credits for this task (402). Top up your imini account, then run the workflow again.';
 		case 403:
@@ -42,9 +42,9 @@ function messageFor(error: IminiHttpError, site: CallSite): string {
 			if (site.call === 'download') return `The result file of task ${site.taskId} is gone (404): imini only keeps results for a limited time.`;
 			// A submit has no task to be unknown, and an answer without imini's error body is not imini's.
 			if (site.call === 'submit' || !error.body.code) {
-				return `No imini API at this Base URL (404${error.body.code ? ` ${error.body.code}` : ''}). Check the Base URL in the "Imini API" credential: imini's is ${PRODUCTION_BASE_URL}, with nothing after it.`;
+				return `No imini API at this Base URL (404${error.body.code ? ` ${error.body.code}` : ''}). Open the credential "${credential}" and set Base URL to ${PRODUCTION_BASE_URL}, with nothing after it.`;
 			}
-			return `imini does not know task ${site.taskId} (404): the ID is wrong, belongs to another API key or to the other kind (image/video), or the task has expired.`;
+			return `imini does not know ${site.kind === 'video' ? 'a video' : 'an image'} task "${site.taskId}" (404). If it is ${site.kind === 'video' ? 'an image' : 'a video'} task, set Task Type to ${site.kind === 'video' ? 'Image' : 'Video'} (or Auto-Detect); otherwise check the task ID, and that it was made with the key of the credential "${credential}" (tasks expire after a while).`;
 		case 500:
 			return site.call === 'submit'
 				? 'imini had an internal error while creating the task (500). The task may or may not exist, so it was not resubmitted (a retry could be charged twice). Check your imini task history before running again.'
@@ -78,11 +78,16 @@ function describe(error: IminiHttpError, site: CallSite): string {
 	return `${error.body.message ? `imini said: ${error.body.message}\n` : ''}${facts.join(', ')}`;
 }
 
+/** The credential as the user named it in n8n ("Imini account"), which is how they find it again. */
+function credentialName(node: INode): string {
+	return node.credentials?.iminiApi?.name ?? 'Imini API';
+}
+
 /** The error a user sees for a failed imini call. */
 export function toNodeError(node: INode, error: unknown, site: CallSite, itemIndex?: number): NodeApiError | NodeOperationError {
 	if (error instanceof IminiHttpError) {
 		return new NodeApiError(node, { ...error.body, status: error.status } as JsonObject, {
-			message: messageFor(error, site),
+			message: messageFor(error, site, credentialName(node)),
 			description: describe(error, site),
 			httpCode: String(error.status),
 			itemIndex,

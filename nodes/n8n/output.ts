@@ -10,6 +10,47 @@ import type { IminiClient } from './transport';
 
 type ResultFile = { url: string; width: number; height: number; duration?: number; cover_url?: string };
 
+/** The request fields a user reads next to a file: what was asked for, in imini's own names. */
+const settingFields = ['prompt', 'aspect_ratio', 'resolution', 'quality', 'num', 'duration', 'generate_audio'] as const;
+
+/**
+ * The prompt and settings that made a task (Imini Generate), so a file's item carries them to
+ * Sheets or Drive without an expression. Reference media are counted, not copied: a reference
+ * image from binary data is a data URL of megabytes.
+ */
+export function requestJson(body: IDataObject): IDataObject {
+	const json: IDataObject = {};
+	for (const field of settingFields) if (body[field] !== undefined) json[field] = body[field];
+	const extra = (body.extra_params ?? {}) as IDataObject;
+	if (typeof extra.negative_prompt === 'string') json.negative_prompt = extra.negative_prompt;
+	for (const list of ['images', 'reference_images', 'reference_videos', 'reference_audios'] as const) {
+		const entries = body[list];
+		if (Array.isArray(entries) && entries.length) json[list === 'images' ? 'reference_images' : list] = entries.length;
+	}
+	return json;
+}
+
+/**
+ * Imini Generate's output items as a user reads them: each with the prompt and settings after
+ * `kind` (n8n's table shows fields in this order), and, with the option "Include Other Input
+ * Fields" (n8n's Edit Fields convention), the input item's fields first; the node's own fields win
+ * a name clash.
+ */
+export function withRequest(ctx: IExecuteFunctions, itemIndex: number, items: INodeExecutionData[], body: IDataObject): INodeExecutionData[] {
+	const settings = requestJson(body);
+	const includeInput = ctx.getNodeParameter('options.includeInputFields', itemIndex, false) === true;
+	const input = includeInput ? (ctx.getInputData()[itemIndex]?.json ?? {}) : {};
+	for (const item of items) {
+		const json: IDataObject = { ...input };
+		for (const [key, value] of Object.entries(item.json)) {
+			json[key] = value;
+			if (key === 'kind') Object.assign(json, settings);
+		}
+		item.json = json;
+	}
+	return items;
+}
+
 export function submittedJson(kind: TaskKind, submitted: TaskSubmitted, model: string): IDataObject {
 	return {
 		task_id: submitted.task_id,

@@ -2,6 +2,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { iminiClientTimeoutSeconds } from '../imini/models';
 
+/** The nodes' user guide (docs/usage.md of this package's repository), opened by the Docs links. */
+export const USAGE_DOCS_URL = 'https://github.com/n8n-nodes-imini/n8n-nodes-imini/blob/main/docs/usage.md';
+
+/**
+ * The canvas subtitle of Imini Get Task and Imini Wait, in words: "task from input" when Task ID
+ * is an expression (the usual case), else "fixed task ID" (an ID can be any text; it is not shown).
+ */
+export function taskSubtitle(what: 'status' | 'wait'): string {
+	return `={{ "${what} · " + (String($parameter["taskId"]).startsWith("=") ? "task from input" : "fixed task ID") }}`;
+}
+
 export const taskIdProperty: INodeProperties = {
 	displayName: 'Task ID',
 	name: 'taskId',
@@ -9,7 +20,8 @@ export const taskIdProperty: INodeProperties = {
 	default: '={{ $json.task_id }}',
 	required: true,
 	placeholder: 'task_2041350318103396352',
-	description: 'The task_id returned by Imini Generate (with Wait for Completion off)',
+	description: 'Which task to look at: the task_id field that Imini Generate outputs',
+	hint: 'Leave the expression as it is to take the task_id of each input item, or paste one task ID',
 };
 
 export const taskTypeProperty: INodeProperties = {
@@ -18,11 +30,12 @@ export const taskTypeProperty: INodeProperties = {
 	type: 'options',
 	default: 'auto',
 	options: [
-		{ name: 'Auto-Detect', value: 'auto', description: 'Use the kind field of the input item, otherwise ask imini' },
-		{ name: 'Image', value: 'image' },
-		{ name: 'Video', value: 'video' },
+		{ name: 'Auto-Detect', value: 'auto', description: 'Read it from the input item (its kind field), or ask imini' },
+		{ name: 'Image', value: 'image', description: 'The task makes pictures' },
+		{ name: 'Video', value: 'video', description: 'The task makes a video' },
 	],
-	description: 'Image and video tasks are looked up at different addresses',
+	description: 'Whether the task makes pictures or a video',
+	hint: 'Auto-Detect works for tasks from Imini Generate; pick Image or Video for a task ID you pasted',
 };
 
 /** Hidden on the tool variant: an agent's model gets file URLs, never files (see tool-mode.ts). */
@@ -33,7 +46,7 @@ export const downloadProperty: INodeProperties = {
 	name: 'download',
 	type: 'boolean',
 	default: true,
-	description: 'Whether to download finished images and videos as binary data (one item per file). Off returns their URLs only; imini keeps them for a limited time.',
+	description: 'Whether to download the finished pictures or videos as files (one output item per file). Off returns their links only; imini keeps them for a limited time.',
 	displayOptions: hiddenAsTool,
 };
 
@@ -45,9 +58,8 @@ export const timeoutProperty: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 0 },
 	default: 0,
-	hint: `0 = automatic: as long as imini's own client waits (${imageTimeout} s for an image, ${videoTimeout} s for a video), longer for heavy settings`,
-	description:
-		'How long to wait for the task to finish, counted from when imini created it. Waiting longer costs no extra status checks: they stay sparse until tasks like it usually finish.',
+	hint: `0 = automatic: ${imageTimeout / 60} minutes for pictures, ${videoTimeout / 60} minutes for a video, more for long videos and many pictures`,
+	description: 'How long to wait for the result, counted from when imini started the task. Waiting longer costs nothing extra.',
 };
 
 export const onTimeoutProperty: INodeProperties = {
@@ -56,13 +68,15 @@ export const onTimeoutProperty: INodeProperties = {
 	type: 'options',
 	default: 'error',
 	options: [
-		{ name: 'Fail', value: 'error', description: 'Stop with an error that names the task ID' },
+		{ name: 'Fail', value: 'error', description: 'Stop with an error that gives the task ID; the task keeps running on imini' },
 		{
 			name: 'Output the Task as Still Running',
 			value: 'output',
-			description: 'Return the task with its status (queued or processing), e.g. to continue with Imini Wait',
+			description: 'Pass the unfinished task on (status queued or processing), e.g. to an Imini Wait that waits longer',
 		},
 	],
+	description: 'What to do when the result is not ready in time',
+	hint: 'Nothing is lost either way: the task keeps running on imini',
 };
 
 export const fileOptions: INodeProperties[] = [
@@ -71,21 +85,21 @@ export const fileOptions: INodeProperties[] = [
 		name: 'binaryPropertyName',
 		type: 'string',
 		default: 'data',
-		description: 'Name of the binary property that receives each downloaded file',
+		description: 'The name of the file field on each output item (as shown in the Binary tab). Later nodes such as Google Drive ask for this name.',
 	},
 	{
 		displayName: 'File Name Prefix',
 		name: 'fileNamePrefix',
 		type: 'string',
 		default: 'imini',
-		description: 'Files are named prefix-taskID-index.png (or .mp4); leave empty for taskID-index.png',
+		description: 'Files are named prefix-taskID-number.png (or .mp4); leave empty for taskID-number.png',
 	},
 	{
 		displayName: 'Download Video Cover',
 		name: 'downloadCover',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to also download the cover image of each video, into the binary property "cover"',
+		description: 'Whether to also download the still picture imini makes for each video, into a file field named "cover"',
 	},
 ];
 
@@ -96,8 +110,7 @@ export const pollingOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, numberPrecision: 1 },
 		default: 2,
-		description:
-			'The first status check happens this long after submitting. Without this option the node picks it: 2 s for a model it does not know, later for one whose tasks it expects to take longer.',
+		description: 'How soon to first ask imini whether the task is done, counted from when the task started. Without this option the node picks a time that suits the model.',
 	},
 	{
 		displayName: 'Longest Check Interval (Seconds)',
@@ -105,7 +118,6 @@ export const pollingOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0.1, numberPrecision: 1 },
 		default: 5,
-		description:
-			"No two checks of a task are further apart than this. Without this option the node learns how long this run's tasks take and checks every 2 s (imini's advice) around then, less often before and after.",
+		description: 'The longest time between two questions to imini about the same task. Without this option the node asks often around when tasks like it usually finish, and rarely before.',
 	},
 ];

@@ -218,11 +218,11 @@ describe('the agent example (06), chatted with through its chat trigger', () => 
 		const received = toolResultOf(conversation);
 		expect(JSON.parse(received)).toEqual([
 			{
-				error: 'Nano Banana Pro (Google) cannot take this input: Aspect Ratio: Invalid option: expected one of "1:1"|"2:3"|"3:2"|"3:4"|"4:3"|"4:5"|"5:4"|"9:16"|"16:9"|"21:9"',
-				details: { description: 'Nothing was sent to imini and no credits were used. Fix the parameter and run again.' },
+				error: 'Nano Banana Pro (Google) cannot take this input: Aspect Ratio: "7:3" is not one of this model\'s choices (1:1, 2:3, 3:2, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9)',
+				details: { description: 'Nothing was sent to imini and no credits were used. Change the field named above and run again.' },
 			},
 		]);
-		expect(conversation.answer).toContain('Aspect Ratio: Invalid option: expected one of "1:1"');
+		expect(conversation.answer).toContain('Aspect Ratio: "7:3" is not one of this model\'s choices (1:1,');
 		expect(mock.stats.submits).toBe(submits);
 		figures.push(`an invalid aspect ratio reaches the model as ${Buffer.byteLength(received)} bytes of readable JSON`);
 	});
@@ -251,7 +251,7 @@ describe("which AI Agent hands the model its tools' results in n8n 2.40.7 (n8n's
 	it('AI Agent 3.1: a value the model does not take reaches the model as the same short error', async () => {
 		const conversation = await chat('agent3', 'a fox on a cliff, 7:3 (agent3)');
 		expect(JSON.parse(toolResultOf(conversation))).toEqual([
-			{ error: expect.stringContaining('Aspect Ratio: Invalid option: expected one of "1:1"'), details: { description: expect.stringContaining('no credits were used') } },
+			{ error: expect.stringContaining('Aspect Ratio: "7:3" is not one of this model\'s choices (1:1,'), details: { description: expect.stringContaining('no credits were used') } },
 		]);
 	});
 

@@ -171,8 +171,8 @@ describe(`n8n ${N8N_VERSION}: the compat smoke`, () => {
 
 	it('the credential test: key accepted, key rejected, no imini API at this Base URL', async () => {
 		expect(await testCredential({ apiKey: mock.apiKey, baseUrl: `${mock.url}/v1/` })).toEqual({ status: 'OK', message: 'Connection successful!' });
-		expect(await testCredential({ apiKey: 'not-the-key', baseUrl: mock.url })).toMatchObject({ status: 'Error', message: expect.stringContaining('imini rejected this API key (401)') });
-		expect(await testCredential({ apiKey: mock.apiKey, baseUrl: `${mock.url}/wrong-prefix` })).toMatchObject({ status: 'Error', message: expect.stringContaining('No imini API at this Base URL') });
+		expect(await testCredential({ apiKey: 'not-the-key', baseUrl: mock.url })).toMatchObject({ status: 'Error', message: expect.stringContaining('imini does not accept this API key (401)') });
+		expect(await testCredential({ apiKey: mock.apiKey, baseUrl: `${mock.url}/wrong-prefix` })).toMatchObject({ status: 'Error', message: expect.stringContaining('The Base URL does not lead to imini') });
 	});
 
 	it('every request stayed inside the contract, and the key is nowhere in the output', () => {

@@ -16,10 +16,10 @@ import { provisionImini } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
 
 const ACCEPTED = { status: 'OK', message: 'Connection successful!' };
-const REJECTED = { status: 'Error', message: "imini rejected this API key (401). Check it on imini's API Keys page." };
-const USE = 'Use https://openapi.imini.ai/imini/router (or http://127.0.0.1:4010 for the offline mock).';
-const NOT_IMINI = { status: 'Error', message: `No imini API at this Base URL: the server answered, but not as imini does. ${USE}` };
-const NO_ROUTE = { status: 'Error', message: `No imini API at this Base URL: the server has no imini task route there. ${USE}` };
+const REJECTED = { status: 'Error', message: "imini does not accept this API key (401). Copy it again from imini's API Keys page (sign in at imini.ai), or create a new one." };
+const USE = 'Set Base URL back to https://openapi.imini.ai/imini/router.';
+const NOT_IMINI = { status: 'Error', message: `The Base URL does not lead to imini: the server there answered, but not as imini does. ${USE}` };
+const NO_ROUTE = { status: 'Error', message: `The Base URL does not lead to imini's API: nothing there answers for imini tasks. ${USE}` };
 
 let mock: MockServer;
 let home: N8nHome;

@@ -125,7 +125,7 @@ describe('a wrong Base URL, in a real n8n', () => {
 		const result = await executeWorkflow(home, 'iminiWrongBaseUrl');
 		expect(result.exitCode).not.toBe(0);
 		expect(result.error).toContain('No imini API at this Base URL (404');
-		expect(result.error).toContain('Check the Base URL in the "Imini API" credential: imini\'s is https://openapi.imini.ai/imini/router, with nothing after it.');
+		expect(result.error).toContain('Open the credential "Imini API (wrong Base URL)" and set Base URL to https://openapi.imini.ai/imini/router, with nothing after it.');
 		// The wrong path is outside the contract on purpose; nothing else may be.
 		expect(mock.violations.filter((v) => !v.path.startsWith('/wrong-prefix/'))).toEqual([]);
 		mock.violations.length = 0;
@@ -138,7 +138,7 @@ describe('a wrong API key, in a real n8n', () => {
 		await importExampleWith('iminiWrongKey', { id: 'imini-wrong', name: 'Imini API (wrong key)', data: { apiKey: wrongKey, baseUrl: mock.url } });
 		const result = await executeWorkflow(home, 'iminiWrongKey');
 		expect(result.exitCode).not.toBe(0);
-		expect(result.error).toContain('imini rejected the API key (401)');
+		expect(result.error).toContain('imini does not accept the API key of the credential "Imini API (wrong key)" (401)');
 		expect(result.stdout + result.stderr).not.toContain(wrongKey);
 	});
 });

@@ -86,7 +86,10 @@ describe('errors a user can act on', () => {
 	it('refuses invalid input before submitting anything', async () => {
 		const before = h.mock.stats.submits;
 		const result = await h.run({ nodes: [generate(image('x'.repeat(6001)))] });
-		expect(result.error!.message).toBe('Nano Banana (Google) cannot take this input: Prompt: must be at most 6000 characters');
+		// What a user needs to fix it: the field, the prompt's own length and the model's limit.
+		expect(result.error!.message).toBe(
+			"Nano Banana (Google) cannot take this input: Prompt: 6,001 characters, more than this model's 6,000. Shorten it, or pick a model that takes longer prompts (GPT Image 2 takes 32,000).",
+		);
 		expect(result.error!.description).toContain('no credits were used');
 		expect(h.mock.stats.submits).toBe(before);
 	});
@@ -100,7 +103,7 @@ describe('errors a user can act on', () => {
 
 		const before = h.mock.stats.submits;
 		const refused = await h.run({ nodes: [generate(image(fox.repeat(6001)))] });
-		expect(refused.error!.message).toBe('Nano Banana (Google) cannot take this input: Prompt: must be at most 6000 characters');
+		expect(refused.error!.message).toContain("Prompt: 6,001 characters, more than this model's 6,000.");
 		expect(h.mock.stats.submits).toBe(before);
 	});
 
@@ -167,7 +170,8 @@ describe('errors a user can act on', () => {
 	it('401: says the key was rejected, and never shows the key', async () => {
 		const result = await h.run({ nodes: [generate(image('a fox'))] }, { apiKey: `${SECRET}-wrong` });
 		expect(result.error).toMatchObject({ httpCode: '401' });
-		expect(result.error!.message).toContain('rejected the API key');
+		// The credential by the name the user gave it.
+		expect(result.error!.message).toContain('imini does not accept the API key of the credential "Imini (mock)" (401).');
 		expect(JSON.stringify(result.runData)).not.toContain(SECRET);
 		expect(JSON.stringify(result.error)).not.toContain(SECRET);
 	});
@@ -183,7 +187,7 @@ describe('errors a user can act on', () => {
 		const result = await h.run({ nodes: [generate(image('a fox'))] }, { baseUrl: `${h.mock.url}/wrong-prefix` });
 		expect(result.error).toMatchObject({ httpCode: '404' });
 		expect(result.error!.message).toMatch(
-			/^No imini API at this Base URL \(404[^)]*\)\. Check the Base URL in the "Imini API" credential: imini's is https:\/\/openapi\.imini\.ai\/imini\/router, with nothing after it\.$/,
+			/^No imini API at this Base URL \(404[^)]*\)\. Open the credential "Imini \(mock\)" and set Base URL to https:\/\/openapi\.imini\.ai\/imini\/router, with nothing after it\.$/,
 		);
 		// That path is outside the contract on purpose, and the only thing Prism objects to.
 		expect(h.mock.violations.filter((v) => !v.path.startsWith('/wrong-prefix/'))).toEqual([]);

@@ -77,6 +77,7 @@ describe('Imini Generate: images', () => {
 			request_id: expect.any(String),
 			model: 'google/nano-banana',
 			kind: 'image',
+			prompt: 'a cat',
 			status: 'queued',
 			created_at: expect.any(String),
 		});

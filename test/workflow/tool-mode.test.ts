@@ -88,9 +88,8 @@ describe('Imini Generate as a tool', () => {
 		expect(result.status).toBe('success');
 		const [item] = result.output('Draw');
 		expect(item.json).toEqual({
-			error:
-				'Nano Banana Pro (Google) cannot take this input: Aspect Ratio: Invalid option: expected one of "1:1"|"2:3"|"3:2"|"3:4"|"4:3"|"4:5"|"5:4"|"9:16"|"16:9"|"21:9"',
-			details: { description: 'Nothing was sent to imini and no credits were used. Fix the parameter and run again.' },
+			error: 'Nano Banana Pro (Google) cannot take this input: Aspect Ratio: "7:3" is not one of this model\'s choices (1:1, 2:3, 3:2, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9)',
+			details: { description: 'Nothing was sent to imini and no credits were used. Change the field named above and run again.' },
 		});
 		expect(h.mock.stats.submits).toBe(submits);
 	});
@@ -106,7 +105,7 @@ describe('Imini Generate as a tool', () => {
 	it('the same node outside an agent still fails the run on bad input', async () => {
 		const result = await h.run({ nodes: [generate({ resource: 'image', model: 'google/nano-banana-pro', prompt: 'a fox', aspectRatio: '={{ "7:3" }}' })] });
 		expect(result.status).toBe('error');
-		expect(result.error!.message).toContain('Aspect Ratio: Invalid option');
+		expect(result.error!.message).toContain('Aspect Ratio: "7:3" is not one of this model\'s choices (1:1, 2:3,');
 	});
 });
 
