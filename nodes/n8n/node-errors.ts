@@ -44,7 +44,7 @@ function messageFor(error: IminiHttpError, site: CallSite, credential: string): 
 			if (site.call === 'submit' || !error.body.code) {
 				return `No imini API at this Base URL (404${error.body.code ? ` ${error.body.code}` : ''}). Open the credential "${credential}" and set Base URL to ${PRODUCTION_BASE_URL}, with nothing after it.`;
 			}
-			return `imini does not know ${site.kind === 'video' ? 'a video' : 'an image'} task "${site.taskId}" (404). If it is ${site.kind === 'video' ? 'an image' : 'a video'} task, set Task Type to ${site.kind === 'video' ? 'Image' : 'Video'} (or Auto-Detect); otherwise check the task ID, and that it was made with the key of the credential "${credential}" (tasks expire after a while).`;
+			return `imini does not know ${site.kind === 'video' ? 'a video' : 'an image'} task "${site.taskId}" (404). If it is ${site.kind === 'video' ? 'an image' : 'a video'} task, set Task Type to ${site.kind === 'video' ? 'Image' : 'Video'} (or Auto-Detect); otherwise check the task ID and that it was made with the key of the credential "${credential}", or the task has expired.`;
 		case 500:
 			return site.call === 'submit'
 				? 'imini had an internal error while creating the task (500). The task may or may not exist, so it was not resubmitted (a retry could be charged twice). Check your imini task history before running again.'

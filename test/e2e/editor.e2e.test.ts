@@ -1,8 +1,9 @@
-// The package in the real n8n editor (n8n 2.40.7 in headless Chromium, driven by playwright-core
-// from .tools/browser): the packed tarball installed as a community package, the example
-// "Prompt to image" workflow opened on the canvas, the Imini Generate node's panel showing the
-// fields of the chosen model only, and the node executed from the panel against the offline
-// mock, its picture in the output panel's Binary view.
+// What a new user does in the real n8n editor (n8n 2.41.1 in headless Chromium, driven by
+// playwright-core from .tools/browser), with the packed package installed as a community package
+// and the offline mock behind an "Imini API" credential: find the nodes from the "+" after a node,
+// add Imini Generate (connected), see each model's own fields, map the prompt from the input
+// panel, run it and see the picture with its prompt, make a credential with a bad key, and make
+// one mistake. Each step checks what the user sees, and the README's screenshots come from here.
 //
 // Needs `bash dev/n8n/install.sh`, `bash dev/n8n/install-browser.sh` and `npm run build`
 // (npm run test:e2e does all three). Screenshots go to test/.artifacts/screenshots/, or replace the
@@ -21,8 +22,9 @@ import type { MockServer } from '../../mock-server/index';
 const PLAYWRIGHT_CORE = join(REPO_ROOT, '.tools', 'browser', 'node_modules', 'playwright-core');
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(REPO_ROOT, 'examples', 'screenshots') : join(REPO_ROOT, 'test', '.artifacts', 'screenshots');
-const WORKFLOW_ID = 'iminiEx1PromptImg';
-const NODE_NAME = 'Imini Generate';
+const CREDENTIAL_NAME = 'My imini key';
+const PROMPT = 'A red fox curled up in fresh snow, golden hour, 35 mm photo';
+const TRIGGER = 'When clicking ‘Execute workflow’';
 
 // playwright-core is not a dependency of the package (install-browser.sh puts it in .tools), so
 // its types are not either: the few calls used here, loosely typed.
@@ -32,16 +34,16 @@ type Browser = any;
 // Code run in the page: this project compiles without the DOM library, so element shapes are
 // spelled out and code that needs `document` is passed as a string.
 type PageElement = { checkVisibility(): boolean; innerText: string; dataset: Record<string, string | undefined> };
-type PageImage = { complete: boolean; naturalWidth: number; naturalHeight: number };
 
 const timings: Record<string, number> = {};
 
-describe(`n8n ${N8N_VERSION} editor (headless Chromium): Imini Generate`, () => {
+describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Generate`, () => {
 	let mock: MockServer | undefined;
 	let home: N8nHome | undefined;
 	let n8n: RunningN8n | undefined;
 	let browser: Browser | undefined;
 	let page: Page;
+	let workflowId: string;
 
 	beforeAll(async () => {
 		if (!existsSync(join(PLAYWRIGHT_CORE, 'package.json')) || !existsSync(CHROMIUM)) {
@@ -51,11 +53,27 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): Imini Generate`, () => 
 		mock = await startMock({ simulator: { imageTaskMs: 1500, videoTaskMs: 3000, rateLimit: null } });
 		home = await createN8nHome();
 		// Before `n8n start`: n8n loads community packages when it starts.
-		await provisionImini(home, { apiKey: mock.apiKey, baseUrl: mock.url, name: 'Imini API (offline mock)' });
+		await provisionImini(home, { apiKey: mock.apiKey, baseUrl: mock.url, name: CREDENTIAL_NAME }, { examples: false });
 		timings.provisionMs = Date.now() - started;
 		started = Date.now();
 		n8n = await startN8n(home);
 		timings.n8nStartMs = Date.now() - started;
+
+		// The workflow a user has when they come to add an imini node: a trigger and a node whose
+		// output holds a prompt (pinned, so the input panel shows it without a run).
+		const created = await n8n.rest('POST', '/rest/workflows', {
+			name: 'My first picture',
+			active: false,
+			settings: { executionOrder: 'v1' },
+			nodes: [
+				{ id: 't', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{ id: 'p', name: 'Prompt', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [220, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify({ prompt: PROMPT }), options: {} } },
+			],
+			connections: { [TRIGGER]: { main: [[{ node: 'Prompt', type: 'main', index: 0 }]] } },
+			pinData: { Prompt: [{ json: { prompt: PROMPT } }] },
+		});
+		if (created.status !== 200) throw new Error(`creating the workflow: ${created.status} ${JSON.stringify(created.body).slice(0, 300)}`);
+		workflowId = created.body.data.id;
 
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const { chromium } = require(PLAYWRIGHT_CORE);
@@ -78,10 +96,26 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): Imini Generate`, () => 
 		process.stdout.write(`[n8n editor e2e timings] ${JSON.stringify(timings)}\n`);
 	});
 
+	const creator = (): Locator => page.locator('[data-test-id="node-creator"]');
 	const ndv = (): Locator => page.locator('[data-test-id="ndv"]');
 	const parameters = (): Locator => ndv().locator('[data-test-id="node-parameters"]');
 	/** The input of a node parameter, by its internal name (n8n's `parameter-input-<name>`). */
-	const parameter = (name: string): Locator => parameters().locator(`[data-test-id="parameter-input-${name}"]`);
+	const parameter = (name: string): Locator => parameters().locator(`[data-test-id="parameter-input-${name}"]`).first();
+
+	/** The names the node creator lists, once its list has settled on the search typed. */
+	async function searchCreator(query: string): Promise<string[]> {
+		await creator().locator('[data-test-id="node-creator-search-bar"]').fill(query);
+		const names = creator().locator('[data-test-id="node-creator-item-name"]');
+		let previous = '';
+		// The list re-renders as the search is debounced: read it until two reads agree.
+		for (let i = 0; i < 40; i++) {
+			await page.waitForTimeout(150);
+			const now = JSON.stringify(await names.evaluateAll((els: PageElement[]) => els.filter((e) => e.checkVisibility()).map((e) => e.innerText.trim())));
+			if (now === previous && now !== '[]') return JSON.parse(now);
+			previous = now;
+		}
+		return JSON.parse(previous);
+	}
 
 	/** The labels of the parameters the panel shows, as a user reads them ("Model", "Resolution", ...). */
 	async function visibleLabels(): Promise<string[]> {
@@ -90,114 +124,178 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): Imini Generate`, () => 
 			.evaluateAll((labels: PageElement[]) => labels.filter((label) => label.checkVisibility()).map((label) => label.innerText.split('\n')[0].trim()));
 	}
 
-	/** Opens the Model dropdown and picks the option whose headline is `name`. */
-	async function chooseModel(name: string): Promise<void> {
-		await parameter('model').locator('input').click();
-		const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	/** The hints under the parameters, as shown. */
+	async function visibleText(): Promise<string> {
+		return await parameters().innerText();
+	}
+
+	async function choose(name: string, option: string): Promise<void> {
+		await parameter(name).locator('input').click();
+		const escaped = option.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 		// An option's accessible name is its headline followed by its description.
 		await page.getByRole('option', { name: new RegExp(`^${escaped}`) }).filter({ visible: true }).click();
-		// Closed: no dropdown list on screen any more (it fades out after the click).
 		await page.waitForFunction(`[...document.querySelectorAll('[role="listbox"]')].every((list) => !list.checkVisibility())`);
-		expect(await parameter('model').locator('input').inputValue()).toBe(name);
+		expect(await parameter(name).locator('input').inputValue()).toBe(option);
 	}
 
-	async function openNodePanel(): Promise<void> {
-		if (await ndv().isVisible()) return;
-		await page.locator(`[data-test-id="canvas-node"][data-node-name="${NODE_NAME}"]`).dblclick();
-		await ndv().waitFor();
+	/** The choices of the Options collection's "Add Option" list. */
+	async function optionChoices(): Promise<string[]> {
+		const collection = parameters().locator('[data-test-id="parameter-item"]').filter({ has: page.locator('[data-test-id="collection-parameter-add"]') }).last();
+		await collection.locator('[data-test-id="collection-parameter-add-dropdown"], [data-test-id="collection-parameter-add"]').first().click();
+		const items = page.locator('[data-test-id="collection-parameter-option"]').filter({ visible: true });
+		await items.first().waitFor();
+		const names = await items.allInnerTexts();
+		await page.keyboard.press('Escape');
+		return names.map((n: string) => n.trim());
 	}
 
-	it('opens the example workflow and shows only the chosen model’s fields', async () => {
+	it('finds the imini nodes from the "+" after a node, and adds Imini Generate connected to it', async () => {
 		const started = Date.now();
-		await page.goto(`${n8n!.url}/workflow/${WORKFLOW_ID}`);
-		await page.locator('[data-test-id="canvas-node"]').first().waitFor();
-		const nodeNames = await page.locator('[data-test-id="canvas-node"]').evaluateAll((nodes: PageElement[]) => nodes.map((node) => node.dataset.nodeName));
-		expect(nodeNames).toEqual(expect.arrayContaining(['Prompt', NODE_NAME]));
-		timings.canvasMs = Date.now() - started;
+		await page.goto(`${n8n!.url}/workflow/${workflowId}`);
+		await page.locator('[data-test-id="canvas-node"][data-node-name="Prompt"]').waitFor();
+		const edgesBefore = await page.locator('[data-test-id="edge"]').count();
 
-		await openNodePanel();
-		expect(await ndv().locator('[data-test-id="node-credentials-select"] input').inputValue()).toBe('Imini API (offline mock)');
+		await page.locator('[data-test-id="canvas-node"][data-node-name="Prompt"]').hover();
+		await page.locator('[data-test-id="canvas-handle-plus"]').first().click();
+		await creator().waitFor();
+		expect(await searchCreator('imini')).toEqual(expect.arrayContaining(['Imini Generate', 'Imini Get Task', 'Imini Wait']));
+		await page.mouse.move(1, 1);
+		await page.screenshot({ path: join(SCREENSHOTS, 'search-imini.png') });
+		for (const model of ['nano banana', 'kling', 'happyhorse', 'image generation']) {
+			expect({ model, found: await searchCreator(model) }).toEqual({ model, found: expect.arrayContaining(['Imini Generate']) });
+		}
 
-		// As saved in the example: Nano Banana Pro, which has resolutions and no quality levels.
-		expect(await parameter('model').locator('input').inputValue()).toBe('Nano Banana Pro (Google)');
-		expect(await parameter('resolution').locator('input').inputValue()).toBe('2K');
+		await creator().locator('[data-test-id="node-creator-item-name"]', { hasText: /^Imini Generate$/ }).first().click();
+		// n8n shows an installed community node's card first; its button adds the node.
+		const add = creator().getByRole('button', { name: /Add to workflow/ });
+		if (await add.isVisible().catch(() => false)) await add.click();
+		await ndv().waitFor();
+		timings.findAndAddMs = Date.now() - started;
+		// The only credential of its type is picked by itself.
+		expect(await ndv().locator('[data-test-id="node-credentials-select"] input').inputValue()).toBe(CREDENTIAL_NAME);
+		await ndv().locator('[data-test-id="ndv-close-button"], [data-test-id="back-to-canvas"]').first().click();
+		await ndv().waitFor({ state: 'hidden' });
+		// Connected: one edge more, from Prompt into the new node, whose input shows no "+" of its own.
+		expect(await page.locator('[data-test-id="edge"]').count()).toBe(edgesBefore + 1);
+		const subtitle = await page.locator('[data-test-id="canvas-node"][data-node-name="Imini Generate"]').innerText();
+		expect(subtitle).toContain('Nano Banana · image');
+	});
+
+	it('shows each model its own fields and hints', async () => {
+		await page.locator('[data-test-id="canvas-node"][data-node-name="Imini Generate"]').dblclick();
+		await ndv().waitFor();
+
 		let labels = await visibleLabels();
-		expect(labels).toEqual(expect.arrayContaining(['Model', 'Aspect Ratio', 'Resolution', 'Prompt']));
+		expect(labels).toEqual(expect.arrayContaining(['Resource', 'Model', 'Prompt', 'Aspect Ratio']));
+		expect(labels).not.toContain('Resolution');
 		expect(labels).not.toContain('Quality');
-		expect(labels).not.toContain('Number of Images');
+		expect(await visibleText()).toContain('Up to 6,000 characters');
+		// An option only where it applies: no video cover for pictures.
+		const imageOptions = await optionChoices();
+		expect(imageOptions).toEqual(expect.arrayContaining(['Include Other Input Fields', 'Put Output File in Field']));
+		expect(imageOptions).not.toContain('Download Video Cover');
 
-		await chooseModel('GPT Image 2 (OpenAI)');
+		await choose('model', 'GPT Image 2 (OpenAI)');
 		await parameter('quality').waitFor();
 		labels = await visibleLabels();
-		expect(labels).toEqual(expect.arrayContaining(['Model', 'Aspect Ratio', 'Quality', 'Number of Images', 'Prompt']));
-		expect(await parameter('quality').locator('input').inputValue()).toBe('Medium');
-		expect(await parameter('numberOfImages').locator('input').inputValue()).toBe('1');
-		// No hover or focus highlights in the picture.
+		expect(labels).toEqual(expect.arrayContaining(['Aspect Ratio', 'Resolution', 'Quality', 'Number of Images', 'Prompt']));
+		const gptText = await visibleText();
+		expect(gptText).toContain('Up to 32,000 characters');
+		expect(gptText).toContain('1K = 1024 px, 2K = 2048 px, 4K = 4096 px');
+		expect(gptText).not.toContain('512');
+
+		await choose('model', 'Nano Banana Pro (Google)');
+		await parameter('resolution').waitFor();
+		expect(await visibleLabels()).not.toContain('Quality');
+
+		await choose('resource', 'Video');
+		await parameter('duration').waitFor();
+		labels = await visibleLabels();
+		expect(labels).toEqual(expect.arrayContaining(['Model', 'Prompt', 'Resolution', 'Aspect Ratio', 'Duration (Seconds)', 'Negative Prompt']));
+		const klingText = await visibleText();
+		expect(klingText).toContain('3 to 15 seconds');
+		expect(klingText).toContain('Up to 2,500 characters');
+		// One "Add Option" (the node's), and Kling's own settings under their own button.
+		expect(await parameters().getByText('Add Model Setting').count()).toBe(1);
+		expect(await parameters().getByText('Add Option', { exact: true }).count()).toBe(1);
+		expect(await optionChoices()).toContain('Download Video Cover');
+		await page.mouse.move(1, 1);
+		await page.evaluate('document.activeElement?.blur()');
+		await ndv().screenshot({ path: join(SCREENSHOTS, 'node-panel-video.png') });
+
+		await choose('resource', 'Image');
+		await choose('model', 'Nano Banana Pro (Google)');
+		await parameter('resolution').waitFor();
+	});
+
+	it('maps the prompt from the input panel, runs, and shows the picture with its prompt on the item', async () => {
+		const field = ndv().locator('[data-test-id="ndv-input-panel"] [data-test-id="run-data-schema-item"]', { hasText: 'prompt' }).first();
+		await field.waitFor();
+		const target = parameter('prompt');
+		await field.dragTo(target.locator('textarea, input, [contenteditable="true"]').first());
+		await page.waitForFunction(`document.querySelector('[data-test-id="ndv"] [data-test-id="parameter-input-prompt"]')?.innerText.includes('$json.prompt')`, undefined, { timeout: 10_000 });
 		await page.mouse.move(1, 1);
 		await page.evaluate('document.activeElement?.blur()');
 		await ndv().screenshot({ path: join(SCREENSHOTS, 'node-panel.png') });
 
-		// Nano Banana renders 1K only: no Resolution choice, and no quality levels.
-		await chooseModel('Nano Banana (Google)');
-		await parameter('quality').waitFor({ state: 'detached' });
-		labels = await visibleLabels();
-		expect(labels).toEqual(expect.arrayContaining(['Model', 'Aspect Ratio', 'Prompt']));
-		expect(labels).not.toContain('Resolution');
-		expect(labels).not.toContain('Quality');
-		expect(labels).not.toContain('Number of Images');
-		expect(await parameter('resolution').count()).toBe(0);
-	});
-
-	it('executes the node from its panel and shows the picture as binary output', async () => {
-		await openNodePanel();
-		await chooseModel('Nano Banana Pro (Google)');
-		await parameter('resolution').waitFor();
-		expect(await visibleLabels()).not.toContain('Quality');
-
 		const submitted = mock!.submissions.length;
 		const started = Date.now();
-		const executeButton = ndv().locator('[data-test-id="node-execute-button"]');
-		expect(await executeButton.innerText()).toMatch(/Execute step|Test step/);
-		await executeButton.click();
-
-		// Done when the output panel shows a run status (success or not) or a node error.
+		await ndv().locator('[data-test-id="node-execute-button"]').click();
 		const output = ndv().locator('[data-test-id="output-panel"]');
 		await output.locator('[data-test-id^="node-run-status-"], [data-test-id="node-error-message"]').first().waitFor({ timeout: 120_000 });
 		timings.executeStepMs = Date.now() - started;
-		const errorText = (await output.locator('[data-test-id="node-error-message"]').allInnerTexts()).join('\n');
-		expect(errorText).toBe('');
-		expect(await output.locator('[data-test-id^="node-run-status-"]').getAttribute('data-test-id')).toBe('node-run-status-success');
-		expect(await output.locator('[data-test-id="ndv-items-count"]').innerText()).toMatch(/^1 item\b/);
-		await page.getByText('Node executed successfully').waitFor();
+		expect((await output.locator('[data-test-id="node-error-message"]').allInnerTexts()).join('\n')).toBe('');
+		expect(mock!.submissions.slice(submitted).map((s) => s.body)).toEqual([expect.objectContaining({ model: 'google/nano-banana-pro', prompt: PROMPT })]);
 
-		// What ran: one Nano Banana Pro task on the mock, with the prompt from the Prompt node.
-		const submissions = mock!.submissions.slice(submitted);
-		expect(submissions).toHaveLength(1);
-		expect(submissions[0].body).toMatchObject({ model: 'google/nano-banana-pro', prompt: 'A red fox curled up in fresh snow, golden hour, 35 mm photo' });
-		expect(mock!.violations).toEqual([]);
+		// The item carries the prompt and the settings, next to the file.
+		await output.locator('[data-test-id="radio-button-json"]').click();
+		const json = await output.innerText();
+		expect(json).toContain(`"prompt": "${PROMPT}"`);
+		expect(json).toContain('"resolution": "1K"');
 
-		// The Binary view (n8n usually opens it by itself for binary-only items) lists the file.
 		await output.locator('[data-test-id="radio-button-binary"]').click();
 		const file = output.locator('[data-test-id="ndv-binary-data_0"]');
 		await file.waitFor();
-		const fileText = await file.innerText();
-		expect(fileText).toMatch(/imini-task_\w+-0\.png/);
-		expect(fileText).toContain(`imini-${submissions[0].taskId}-0.png`);
-		expect(fileText).toContain('image/png');
-		// Idle again (the button is disabled while the node runs) before the picture is taken.
+		expect(await file.innerText()).toContain('image/png');
 		await page.waitForFunction(`document.querySelector('[data-test-id="ndv"] [data-test-id="node-execute-button"]')?.disabled === false`);
 		await page.screenshot({ path: join(SCREENSHOTS, 'finished-run.png') });
 
-		// "View" previews the picture itself, served by n8n from its binary data store.
+		// "View" previews the picture itself, which the mock captions with the prompt it was asked for.
 		await output.locator('[data-test-id="ndv-view-binary-data"]').click();
 		const preview = output.locator('img[src*="/rest/binary-data"]');
 		await preview.waitFor();
-		expect(await preview.getAttribute('src')).toContain(`fileName=imini-${submissions[0].taskId}-0.png`);
-		await page.waitForFunction((img: PageImage) => img.complete && img.naturalWidth > 0, await preview.elementHandle());
-		const size = await preview.evaluate((img: PageImage) => ({ width: img.naturalWidth, height: img.naturalHeight }));
-		// Aspect ratio 16:9, as in the example.
-		expect(size.width).toBeGreaterThan(size.height);
-		// What a person sees: the picture, captioned by the mock with the prompt it was asked for.
+		await page.waitForFunction((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0, await preview.elementHandle());
 		await page.screenshot({ path: join(SCREENSHOTS, 'result-preview.png') });
+	});
+
+	it('one mistake: a reference image from a file the input does not have says where to look', async () => {
+		await parameters().getByText('Add Reference Image').first().click();
+		await parameters().locator('[data-test-id="parameter-input-binaryProperty"]').first().waitFor();
+		const submitted = mock!.submissions.length;
+		await ndv().locator('[data-test-id="node-execute-button"]').click();
+		const message = ndv().locator('[data-test-id="node-error-message"]').first();
+		await message.waitFor({ timeout: 60_000 });
+		expect(await message.innerText()).toContain('Reference Images #1: the input item has no file in the field "data"');
+		expect(await ndv().innerText()).toContain('The input item has no files at all');
+		expect(mock!.submissions.length).toBe(submitted);
+		await page.screenshot({ path: join(SCREENSHOTS, 'error-reference-image.png') });
+	});
+
+	it('a new credential with a bad key says so in words, and where to get a good one', async () => {
+		if (!(await ndv().isVisible())) {
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Imini Generate"]').dblclick();
+			await ndv().waitFor();
+		}
+		await ndv().locator('[data-test-id="node-credentials-select"]').click();
+		await page.locator('[data-test-id="node-credentials-select-item-new"]').filter({ visible: true }).first().click();
+		const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
+		await dialog.waitFor();
+		expect(await dialog.innerText()).toContain('open the API Keys page');
+		await dialog.locator('[data-test-id="parameter-input-apiKey"] input').fill('not-my-key');
+		await dialog.locator('[data-test-id="parameter-input-baseUrl"] input').fill(mock!.url);
+		await dialog.locator('[data-test-id="credential-save-button"]').click();
+		await dialog.getByText('imini does not accept this API key (401)').waitFor({ timeout: 30_000 });
+		await page.mouse.move(1, 1);
+		await page.screenshot({ path: join(SCREENSHOTS, 'credential-bad-key.png') });
 	});
 });
