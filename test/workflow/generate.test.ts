@@ -63,6 +63,29 @@ describe('Imini Generate: images', () => {
 		expect(readPngSize(await result.binary(item))).toEqual({ width: 2048, height: 1536 });
 	});
 
+	it('each file carries its prompt and settings; Include Other Input Fields keeps the input item\'s fields', async () => {
+		const input = [{ json: { row: 7, prompt: 'a lighthouse at dusk', customer: 'Ada' } }];
+		const plain = await h.run({
+			nodes: [generate({ resource: 'image', model: 'openai/gpt-image-2', prompt: '={{ $json.prompt }}', aspectRatio: '16:9', numberOfImages: 2, download: false })],
+			input,
+		});
+		const items = plain.output('Generate');
+		expect(items).toHaveLength(2);
+		for (const item of items) {
+			expect(item.json).toMatchObject({ prompt: 'a lighthouse at dusk', model: 'openai/gpt-image-2', aspect_ratio: '16:9', resolution: '1K', quality: 'medium', num: 2 });
+			expect(item.json).not.toHaveProperty('customer');
+		}
+		// In n8n's table the prompt and settings come right after the task's own fields.
+		expect(Object.keys(items[0].json).slice(0, 10)).toEqual(['task_id', 'request_id', 'model', 'kind', 'prompt', 'aspect_ratio', 'resolution', 'quality', 'num', 'status']);
+
+		const kept = await h.run({
+			nodes: [generate({ resource: 'image', model: 'google/nano-banana', prompt: 'a red kite', download: false, options: { includeInputFields: true } })],
+			input,
+		});
+		// The input's fields come along; the node's own `prompt` (what was sent) wins the clash.
+		expect(kept.output('Generate')[0].json).toMatchObject({ row: 7, customer: 'Ada', prompt: 'a red kite', status: 'succeeded' });
+	});
+
 	it('returns URLs only when Download Results is off, and the task ID at once when not waiting', async () => {
 		const result = await h.run({
 			nodes: [generate({ resource: 'image', model: 'google/nano-banana', prompt: 'a cat', download: false })],
