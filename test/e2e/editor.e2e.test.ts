@@ -303,7 +303,10 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await dialog.locator('[data-test-id="parameter-input-apiKey"] input').fill('not-my-key');
 		await dialog.locator('[data-test-id="parameter-input-baseUrl"] input').fill(mock!.url);
 		await page.locator('[data-test-id="credential-save-button"]').filter({ visible: true }).first().click();
-		await page.getByText('imini does not accept this API key (401)').first().waitFor({ timeout: 30_000 });
+		// n8n says "Couldn't connect with these settings"; "More details" shows the credential's own words.
+		await dialog.getByText('More details').waitFor({ timeout: 30_000 });
+		await dialog.getByText('More details').click();
+		await page.getByText('imini does not accept this API key (401)').first().waitFor();
 		await page.mouse.move(1, 1);
 		await page.screenshot({ path: join(SCREENSHOTS, 'credential-bad-key.png') });
 	});

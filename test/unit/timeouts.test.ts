@@ -13,7 +13,7 @@ const withTimeout = (timeout: unknown) => ({ getNodeParameter: () => timeout }) 
 describe('the automatic timeout', () => {
 	it('is the default of the Timeout field (0), and says what it means', () => {
 		expect(timeoutProperty.default).toBe(0);
-		expect(timeoutProperty.hint).toContain('600 s for an image, 1800 s for a video');
+		expect(timeoutProperty.hint).toContain('0 = automatic: 10 minutes for pictures, 30 minutes for a video');
 	});
 
 	it("is imini's client's 600 s for an image and 1800 s for a video, more for heavier settings", () => {

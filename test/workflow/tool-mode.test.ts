@@ -54,7 +54,7 @@ describe('Imini Generate as a tool', () => {
 		// What n8n hands the model: JSON.stringify of the items' json.
 		expect(JSON.stringify(items.map((i) => i.json)).length).toBeLessThan(1024);
 
-		const normal = await h.run({ nodes: [generate({ resource: 'image', model: 'google/nano-banana-pro', prompt: 'a red fox' })] });
+		const normal = await h.run({ nodes: [generate({ resource: 'image', model: 'google/nano-banana-pro', prompt: 'a red fox', aspectRatio: '16:9', resolution: '2K' })] });
 		const [downloaded] = normal.output('Generate');
 		expect(downloaded.binary?.data).toBeDefined();
 		expect(Object.keys(items[0].json).sort()).toEqual(Object.keys(downloaded.json).sort());
