@@ -148,13 +148,13 @@ export class IminiWait implements INodeType {
 		// Park only when every item is still running: the output of a parked run is dropped on
 		// resume, so a run with results (or errors) hands them on first, and the tasks still
 		// running go round the loop once more, to park on the next run.
-		const [running, done] = outputsFor(this, items, new Set(parkUntil.keys()), 'running-first');
-		if (running.length > 0 && done.length === 0) {
+		const count = this.getInputData().length;
+		if (count > 0 && parkUntil.size === count) {
 			const until = new Date(Math.min(...parkUntil.values()));
-			const taskIds = running.map((item) => item.json.task_id).join(', ');
+			const taskIds = items.map((item) => String(item.json.task_id)).join(', ');
 			this.logger.info(`Imini Wait parks execution ${this.getExecutionId()} until ${until.toISOString()}; imini tasks ${taskIds}`);
 			await this.putExecutionToWait(until);
 		}
-		return [running, done];
+		return outputsFor(this, items, new Set(parkUntil.keys()), 'running-first');
 	}
 }

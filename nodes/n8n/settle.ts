@@ -2,7 +2,7 @@
 // Imini Generate (when it waits) and Imini Wait, in memory (settle) or parked between checks
 // (settleOrPark). outputsFor routes the items of a run to the nodes' Done and Still Running outputs.
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeOutputConfiguration } from 'n8n-workflow';
 import { isSettled } from '../imini/task';
 import type { IminiTask, TaskKind } from '../imini/task';
 import { TaskTimeoutError } from '../engine/errors';
@@ -151,7 +151,11 @@ function itemIndexOf(item: INodeExecutionData): number | undefined {
  * indexes), in the order of the node's outputs; a node with one output gets them all there.
  */
 export function outputsFor(ctx: IExecuteFunctions, items: INodeExecutionData[], stillRunning: Set<number>, order: 'done-first' | 'running-first'): INodeExecutionData[][] {
-	if (ctx.getNodeOutputs().filter((output) => output.type === 'main').length < 2) return [items];
+	// The outputs as n8n resolved them from the node's parameters (the description's expression).
+	// Read defensively: an n8n without getNodeOutputs gets everything on the first output.
+	const getNodeOutputs = ctx.getNodeOutputs as (() => INodeOutputConfiguration[]) | undefined;
+	const outputs = typeof getNodeOutputs === 'function' ? getNodeOutputs.call(ctx) : [];
+	if (outputs.filter((output) => output.type === 'main').length < 2) return [items];
 	const done: INodeExecutionData[] = [];
 	const running: INodeExecutionData[] = [];
 	for (const item of items) {
