@@ -33,8 +33,9 @@ const calls: Record<keyof typeof loops, LoopCall> = {
 	// Finished well before its first park ends.
 	delivered: { prompt: '[mock time=40000] durable: a lighthouse in a storm', timeout: 600 },
 	stopped: { prompt: '[mock time=600000] durable: a slow tide', timeout: 1200 },
-	// Its deadline (70 s after the submit) passes while it is parked and n8n is down.
-	deadline: { prompt: '[mock time=600000] durable: a glacier calving', timeout: 70, on_timeout: 'error' },
+	// Its deadline (75 s after the submit) passes while it is parked and n8n is down; its one park
+	// (65 s) starts on its first check, a second or so after the submit.
+	deadline: { prompt: '[mock time=600000] durable: a glacier calving', timeout: 75, on_timeout: 'error' },
 };
 
 let mock: MockServer;

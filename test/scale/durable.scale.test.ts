@@ -65,7 +65,8 @@ describe(`queue mode, 2 workers × ${SLOTS_PER_WORKER} slot: ${N} long videos pa
 		const answer = await postWebhook(`${queue.main.url}/webhook/${examplePath}`, { prompts: ['while parked: a red fox'] });
 		expect(answer.status).toBe(200);
 		expect(answer.body).toHaveLength(1);
-		expect(answer.ms).toBeLessThan(20_000);
+		// Held in memory, the videos would keep both slots for at least 30 s more (40 s tasks).
+		expect(answer.ms).toBeLessThan(25_000);
 
 		const [victim, survivor] = queue.workers;
 		await victim.service.kill();
