@@ -58,8 +58,13 @@ export interface QueueMode {
 	workers: QueueWorker[];
 	/** The environment every n8n process of this setup shares (database, Redis, queue mode). */
 	env: Record<string, string>;
-	/** Which worker ran each execution (id -> worker name), from the workers' own logs. */
+	/** Which worker ran each execution (id -> worker name), from the workers' own logs (the last run of a resumed one). */
 	workerByExecution(): Map<string, string>;
+	/**
+	 * Kills a worker with SIGKILL (a crash, an out-of-memory kill) and starts a new process on
+	 * its user folder, under the same name, in its place in `workers`; resolves once it is ready.
+	 */
+	crashAndRestartWorker(name: string): Promise<QueueWorker>;
 	/** Stops every n8n process, then Redis and PostgreSQL; removes a throw-away root. */
 	stop(): Promise<void>;
 }
@@ -168,14 +173,27 @@ export async function startQueueMode(options: QueueModeOptions = {}): Promise<Qu
 				),
 			),
 		]);
+		// Workers that were replaced keep telling which executions they ran.
+		const retired: QueueWorker[] = [];
 		const workerByExecution = () => {
 			const byExecution = new Map<string, string>();
-			for (const worker of workers) {
+			for (const worker of [...retired, ...workers]) {
 				for (const match of worker.service.logs().matchAll(/Worker started execution (\d+) \(job/g)) byExecution.set(match[1], worker.name);
 			}
 			return byExecution;
 		};
-		return { root, postgres, redis, main, mainHome, workers, env, workerByExecution, stop: stopAll };
+		const crashAndRestartWorker = async (name: string) => {
+			const index = workers.findIndex((w) => w.name === name);
+			if (index < 0) throw new Error(`no worker named ${name}`);
+			const old = workers[index];
+			await old.service.kill();
+			retired.push(old);
+			const worker = await startWorker(name, old.home, options.concurrency ?? 10);
+			n8nProcesses.push(() => worker.service.stop());
+			workers[index] = worker;
+			return worker;
+		};
+		return { root, postgres, redis, main, mainHome, workers, env, workerByExecution, crashAndRestartWorker, stop: stopAll };
 	} catch (error) {
 		await stopAll();
 		throw error;

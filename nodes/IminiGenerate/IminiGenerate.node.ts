@@ -4,7 +4,7 @@ import { toNodeError } from '../n8n/node-errors';
 import { submittedJson, withRequest } from '../n8n/output';
 import { readOnTimeout, readTimeoutMs } from '../n8n/parameters';
 import { runItems } from '../n8n/run-items';
-import { settle } from '../n8n/settle';
+import { outputsFor, settle } from '../n8n/settle';
 import { readDownload } from '../n8n/tool-mode';
 import { generateProperties, modelSubtitle } from './description';
 import { USAGE_DOCS_URL } from '../n8n/properties';
@@ -23,14 +23,18 @@ export class IminiGenerate implements INodeType {
 		defaults: { name: 'Imini Generate' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		// A task still running at the timeout (On Timeout: Output the Task as Still Running) gets an
+		// output of its own, so that it never passes for a finished one.
+		outputs:
+			'={{ $parameter.waitForCompletion !== false && $parameter.onTimeout === "output" ? [{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Still Running" }] : ["main"] }}',
 		credentials: [{ name: 'iminiApi', required: true }],
 		properties: generateProperties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const maxInFlight = (this.getNodeParameter('options.maxTasksInFlight', 0, 10) as number) || 10;
-		return await runItems(this, maxInFlight, async (itemIndex, run) => {
+		const stillRunning = new Set<number>();
+		const [items] = await runItems(this, maxInFlight, async (itemIndex, run) => {
 			// Validation happens before anything is sent: a refused input costs no credits.
 			const { kind, model, body } = await buildRequest(this, itemIndex);
 			let submitted;
@@ -53,10 +57,12 @@ export class IminiGenerate implements INodeType {
 				body,
 				download: readDownload(this, itemIndex),
 				onTimeout: readOnTimeout(this, itemIndex),
+				onStillRunning: () => stillRunning.add(itemIndex),
 			});
 			// The submit's request_id is the one to quote when reconciling with imini.
 			for (const item of items) item.json.submit_request_id = submitted.request_id;
 			return withRequest(this, itemIndex, items, body);
 		});
+		return outputsFor(this, items, stillRunning, 'done-first');
 	}
 }

@@ -1,6 +1,7 @@
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { readOnTimeout, readTimeoutMs } from '../n8n/parameters';
+import { readOnTimeout, readPollBounds, readTimeoutMs } from '../n8n/parameters';
+import { DEFAULT_IN_MEMORY_MS } from '../n8n/park';
 import {
 	downloadProperty,
 	fileOptions,
@@ -13,12 +14,35 @@ import {
 	timeoutProperty,
 } from '../n8n/properties';
 import { runItems } from '../n8n/run-items';
-import { settle } from '../n8n/settle';
+import { outputsFor, settle, settleOrPark } from '../n8n/settle';
 import { readTaskId, resolveTask } from '../n8n/task-lookup';
-import { readDownload } from '../n8n/tool-mode';
+import { readDownload, runsAsTool } from '../n8n/tool-mode';
 
 /** Waiting costs no credits, so every item's task is watched at once (up to this many). */
 const MAX_WATCHED = 100;
+
+/**
+ * With parking on, the outputs are Still Running (first) and Done. Still Running must be the
+ * first: when n8n resumes a parked execution it does not run the parked node again but passes
+ * the node's input items out of its first output, so that output, wired back into the node's
+ * input, is what runs the next check.
+ */
+const outputs = '={{ $parameter.parkBetweenChecks ? [{ "type": "main", "displayName": "Still Running" }, { "type": "main", "displayName": "Done" }] : ["main"] }}' as const;
+
+/** Parking is for workflows: an agent's tool call waits in memory. */
+const notAsTool = { hide: { '@tool': [true] } };
+
+/** Whether this run's items came back round a loop from this node's own output. */
+function cameRoundALoop(ctx: IExecuteFunctions): boolean {
+	const self = ctx.getNode().name;
+	let from: string | undefined;
+	try {
+		from = ctx.getInputSourceData(0)?.previousNode;
+	} catch {
+		return false; // no source: the first node of a partial run
+	}
+	return from !== undefined && (from === self || ctx.getChildNodes(self).some((child) => child.name === from));
+}
 
 export class IminiWait implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,7 +57,7 @@ export class IminiWait implements INodeType {
 		defaults: { name: 'Imini Wait' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		outputs,
 		credentials: [{ name: 'iminiApi', required: true }],
 		properties: [
 			taskIdProperty,
@@ -41,6 +65,33 @@ export class IminiWait implements INodeType {
 			timeoutProperty,
 			onTimeoutProperty,
 			downloadProperty,
+			{
+				displayName: 'Park the Workflow Between Checks (Survives Restarts)',
+				name: 'parkBetweenChecks',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to save the execution and free its worker while a long task runs, checking again a minute or more later. A restart or a crash of n8n then loses nothing. Wire the Still Running output back into this node's input.",
+				displayOptions: notAsTool,
+			},
+			{
+				displayName:
+					"Connect <b>Still Running</b> back to this node's input (directly or through a No Op node): after each park, n8n sends the task's item out of Still Running, and this node checks it again. <b>Done</b> gets the results.",
+				name: 'parkNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { parkBetweenChecks: [true] }, ...notAsTool },
+			},
+			{
+				displayName: 'Check in Memory First (Seconds)',
+				name: 'inMemoryFor',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 60, // DEFAULT_IN_MEMORY_MS
+				description:
+					'Until the task is this old (counted from when imini created it) it is checked in memory, as without parking: a task that finishes sooner never parks. Parks last at least 65 s, the shortest n8n resumes on time.',
+				displayOptions: { show: { parkBetweenChecks: [true] }, ...notAsTool },
+			},
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -53,16 +104,58 @@ export class IminiWait implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runItems(this, MAX_WATCHED, async (itemIndex, run) => {
+		const parking = !runsAsTool(this) && (this.getNodeParameter('parkBetweenChecks', 0, false) as boolean);
+		// A finished task fed back into this node would be fetched and output again, round and round
+		// (a loop wired for parking, with parking turned off, sends everything out of the one output).
+		const looped = this.getInputData().filter((item) => item.json.status === 'succeeded' || item.json.status === 'failed');
+		if (looped.length > 0 && cameRoundALoop(this)) {
+			throw new NodeOperationError(this.getNode(), `Finished task ${String(looped[0].json.task_id)} came back into Imini Wait through a loop`, {
+				description: parking
+					? 'Only the Still Running output may lead back into this node: connect Done to the next step instead.'
+					: 'Turn on "Park the Workflow Between Checks" (its Still Running output is the one to loop back), or remove the connection that leads back into this node.',
+			});
+		}
+		if (!parking) {
+			return await runItems(this, MAX_WATCHED, async (itemIndex, run) => {
+				const taskId = readTaskId(this, itemIndex);
+				const { kind, task } = await resolveTask(this, run, itemIndex, taskId);
+				run.ledger.record(itemIndex, kind, taskId, 'processing');
+				return await settle(this, run, kind, taskId, itemIndex, {
+					timeoutMs: readTimeoutMs(this, itemIndex, kind),
+					download: readDownload(this, itemIndex),
+					onTimeout: readOnTimeout(this, itemIndex),
+					seen: task,
+				});
+			});
+		}
+
+		const parkUntil = new Map<number, number>();
+		const { longestIntervalMs } = readPollBounds(this);
+		const [items] = await runItems(this, MAX_WATCHED, async (itemIndex, run) => {
 			const taskId = readTaskId(this, itemIndex);
 			const { kind, task } = await resolveTask(this, run, itemIndex, taskId);
 			run.ledger.record(itemIndex, kind, taskId, 'processing');
-			return await settle(this, run, kind, taskId, itemIndex, {
+			const outcome = await settleOrPark(this, run, kind, taskId, itemIndex, {
 				timeoutMs: readTimeoutMs(this, itemIndex, kind),
+				inMemoryMs: Math.max(0, Number(this.getNodeParameter('inMemoryFor', itemIndex, DEFAULT_IN_MEMORY_MS / 1000)) || 0) * 1000,
+				longestIntervalMs,
+				seen: task,
 				download: readDownload(this, itemIndex),
 				onTimeout: readOnTimeout(this, itemIndex),
-				seen: task,
 			});
+			if (outcome.parkUntil !== undefined) parkUntil.set(itemIndex, outcome.parkUntil);
+			return outcome.items;
 		});
+		// Park only when every item is still running: the output of a parked run is dropped on
+		// resume, so a run with results (or errors) hands them on first, and the tasks still
+		// running go round the loop once more, to park on the next run.
+		const count = this.getInputData().length;
+		if (count > 0 && parkUntil.size === count) {
+			const until = new Date(Math.min(...parkUntil.values()));
+			const taskIds = items.map((item) => String(item.json.task_id)).join(', ');
+			this.logger.info(`Imini Wait parks execution ${this.getExecutionId()} until ${until.toISOString()}; imini tasks ${taskIds}`);
+			await this.putExecutionToWait(until);
+		}
+		return outputsFor(this, items, new Set(parkUntil.keys()), 'running-first');
 	}
 }

@@ -20,6 +20,8 @@ export const { values: flags } = parseArgs({
 		'storm-window': { type: 'string' },
 		'queue-calls': { type: 'string' },
 		'queue-quota-calls': { type: 'string' },
+		'long-tasks': { type: 'string' },
+		'long-task-time': { type: 'string' },
 		only: { type: 'string' },
 		help: { type: 'boolean', short: 'h', default: false },
 	},
@@ -44,7 +46,9 @@ if (flags.help) {
   --storm-window <s>   the storm's sliding window (default 30, quick 20)
   --queue-calls <n>    webhook calls of 5 prompts in the queue-mode burst (default 20, quick 10)
   --queue-quota-calls <n>  the same through the quota (--quota-requests, --quota-window) (default 5, quick 2)
-  --only <list>        comma-separated subset of: batch,polling,quota,storm,memory,capacity,queue
+  --long-tasks <n>     videos in the long-tasks figure, each its own execution, on 2 slots (default 4, quick 4)
+  --long-task-time <s> how long each of those videos takes (default 40, quick 30)
+  --only <list>        comma-separated subset of: batch,polling,quota,storm,memory,capacity,queue,long-tasks
 
 BENCH_DUMP=<file> saves the batch's raw request traces as JSON.`);
 	process.exit(0);
@@ -76,9 +80,11 @@ export const settings = {
 	stormWindowSeconds: intFlag(flags['storm-window'], 30, 20),
 	queueCalls: intFlag(flags['queue-calls'], 20, 10),
 	queueQuotaCalls: intFlag(flags['queue-quota-calls'], 5, 2),
+	longTasks: intFlag(flags['long-tasks'], 4, 4),
+	longTaskSeconds: intFlag(flags['long-task-time'], 40, 30),
 };
 
 export type Settings = typeof settings;
 
 /** The figures to measure (--only), all by default. */
-export const only = new Set((flags.only ?? 'batch,polling,quota,storm,memory,capacity,queue').split(',').map((s) => s.trim()));
+export const only = new Set((flags.only ?? 'batch,polling,quota,storm,memory,capacity,queue,long-tasks').split(',').map((s) => s.trim()));

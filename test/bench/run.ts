@@ -17,6 +17,9 @@
 //   queue     the webhook example in n8n's queue mode (main + 2 workers, PostgreSQL, Redis): a burst
 //             of webhook calls, wall time against T, executions per worker, RSS per worker; then
 //             a burst through one key's rate quota shared by both workers, against its bound.
+//   long tasks  N videos, each its own execution, on one queue-mode worker of 2 slots, waited in
+//             memory vs parked by Imini Wait (examples/08), the worker killed and restarted in the
+//             middle: wall time, slots held, another workflow's answer time, videos delivered.
 //
 // The mock always runs in a process of its own (test/bench/mock-process.ts). The node code is
 // CommonJS-style TypeScript, so it is compiled once (tsc -p test/bench/tsconfig.json, into
@@ -35,6 +38,7 @@ import { batchFigure } from './figures/batch.ts';
 import { capacityFigure } from './figures/capacity.ts';
 import { memoryFigure } from './figures/memory.ts';
 import { pollingFigure } from './figures/polling.ts';
+import { longTasksFigure } from './figures/long-tasks.ts';
 import { queueFigure } from './figures/queue.ts';
 import { quotaFigure } from './figures/quota.ts';
 import { stormFigure } from './figures/storm.ts';
@@ -54,6 +58,7 @@ const figures: Array<[string, (settings: Settings) => Promise<void>]> = [
 	['memory', memoryFigure],
 	['capacity', capacityFigure],
 	['queue', queueFigure],
+	['long-tasks', longTasksFigure],
 ];
 let failed = false;
 for (const [name, figure] of figures) {

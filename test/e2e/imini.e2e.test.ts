@@ -45,8 +45,17 @@ function promptOf(taskId: string): unknown {
 }
 
 describe('the example workflows, in a real n8n', () => {
-	it('are all there (6 · the chat agent is chatted with in agent.e2e.test.ts; 7 · the webhook runs in test/scale)', () => {
-		expect(exampleWorkflows().map((w) => w.id)).toEqual(['iminiEx1PromptImg', 'iminiEx2Batch', 'iminiEx3SubmitWait', 'iminiEx4ImageToVideo', 'iminiEx5Errors', 'iminiEx6AgentChat', 'iminiEx7Webhook']);
+	it('are all there (6 · the chat agent is chatted with in agent.e2e.test.ts; 7 · the webhook runs in test/scale; 8 · parked across a restart in durable.e2e.test.ts)', () => {
+		expect(exampleWorkflows().map((w) => w.id)).toEqual([
+			'iminiEx1PromptImg',
+			'iminiEx2Batch',
+			'iminiEx3SubmitWait',
+			'iminiEx4ImageToVideo',
+			'iminiEx5Errors',
+			'iminiEx6AgentChat',
+			'iminiEx7Webhook',
+			'iminiEx8DurableLoop',
+		]);
 	});
 
 	it('1 · prompt to image: one PNG of the asked size as binary data', async () => {
@@ -75,7 +84,9 @@ describe('the example workflows, in a real n8n', () => {
 		expect(result.error).toBeNull();
 		const [submitted] = nodeOutput(result.output, "Submit (Don't Wait)");
 		expect(submitted.json).toMatchObject({ status: 'queued', kind: 'video' });
-		const [waited] = nodeOutput(result.output, 'Imini Wait');
+		// Out of Done (output 1): the mock's 3 s video finishes within the in-memory minute, so nothing parks.
+		expect(nodeOutput(result.output, 'Imini Wait', 0)).toEqual([]);
+		const [waited] = nodeOutput(result.output, 'Imini Wait', 1);
 		expect(waited.json).toMatchObject({ task_id: submitted.json.task_id, status: 'succeeded' });
 		expect(waited.binary).toBeUndefined();
 		const [checked] = nodeOutput(result.output, 'Imini Get Task');
@@ -87,12 +98,22 @@ describe('the example workflows, in a real n8n', () => {
 	it('4 · image to video: the generated image becomes the first frame', async () => {
 		const result = await run('iminiEx4ImageToVideo');
 		expect(result.error).toBeNull();
-		const [video] = nodeOutput(result.output, 'Animate It');
+		const [video] = nodeOutput(result.output, 'Imini Wait', 1);
 		expect(readMp4Info(readBinaryData(home, video.binary.data))).toMatchObject({ width: 1280, height: 720, durationSeconds: 4 });
 		const sent = mock.submissions.find((s) => s.taskId === video.json.task_id)!.body as { reference_images: Array<{ url: string; reference_type: string }> };
 		expect(sent.reference_images).toHaveLength(1);
 		expect(sent.reference_images[0].reference_type).toBe('first_frame');
 		expect(sent.reference_images[0].url).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+	});
+
+	it('8 · durable video loop: a video done within the in-memory minute comes out of Done without parking', async () => {
+		const result = await run('iminiEx8DurableLoop');
+		expect(result.error).toBeNull();
+		expect(nodeOutput(result.output, 'Imini Wait', 0)).toEqual([]);
+		const [video] = nodeOutput(result.output, 'Video Ready');
+		expect(video.json).toMatchObject({ status: 'succeeded', kind: 'video' });
+		expect(readMp4Info(readBinaryData(home, video.binary.data))).toMatchObject({ width: 1280, height: 720, durationSeconds: 4 });
+		expect(mock.submissions.filter((s) => s.taskId === video.json.task_id)).toHaveLength(1);
 	});
 
 	it('5 · errors: the refused prompt goes to the error output, the others complete', async () => {

@@ -56,15 +56,19 @@ describe('chaining the nodes', () => {
 		expect(['queued', 'processing']).toContain(still.json.status);
 	});
 
-	it('Imini Generate outputs the task as still running on timeout when asked to, so a workflow can route it on to Imini Wait', async () => {
+	it('Imini Generate outputs the task as still running on timeout when asked to, out of its own Still Running output, so a workflow can route it on to Imini Wait', async () => {
 		const result = await h.run({
 			nodes: [
 				generate(image('slow one [mock time=60000]', { timeout: 0.3, onTimeout: 'output' })),
 				node('Wait', WAIT, { taskId: '={{ $json.task_id }}', timeout: 0.3, onTimeout: 'output', options: fastPolling }),
 			],
+			// Done (output 0) leads nowhere here; Still Running (output 1) into Imini Wait.
+			connections: { Generate: { main: [[], [{ node: 'Wait', type: 'main', index: 0 }]] } },
 		});
 		expect(result.status).toBe('success');
-		const [still] = result.output('Generate');
+		// Nothing out of Done: a task still running never passes for a finished one.
+		expect(result.output('Generate', 0)).toEqual([]);
+		const [still] = result.output('Generate', 1);
 		expect(['queued', 'processing']).toContain(still.json.status);
 		expect(still.json.task_id).toMatch(/^task_\d+$/);
 		expect(still.json.submit_request_id).toBeDefined();

@@ -31,6 +31,8 @@ export function generate(parameters: Record<string, unknown>, extra: Partial<Eng
 export type Harness = {
 	mock: MockServer;
 	run(workflow: Parameters<ReturnType<typeof createEngine>['run']>[0], credentialData?: Record<string, unknown>): ReturnType<ReturnType<typeof createEngine>['run']>;
+	/** Resumes a run that ended `waiting`, at once (what n8n's WaitTracker does when its time comes). */
+	resume(workflow: Parameters<ReturnType<typeof createEngine>['run']>[0], parked: EngineResult): ReturnType<ReturnType<typeof createEngine>['run']>;
 };
 
 /** A mock for this test file, and a way to run workflows against it. */
@@ -39,18 +41,22 @@ export function useWorkflows(options: MockOptions = {}, engineOptions: Partial<E
 	// One test's 429s (a fault it asked for) would slow the next test's runs on the same key, as
 	// they would in one n8n process: each test starts as a fresh process does.
 	beforeEach(() => accounts.forgetIdle());
+	const engineFor = (credentialData: Record<string, unknown>) =>
+		createEngine({
+			nodeTypes: { [GENERATE]: new IminiGenerate(), [GET_TASK]: new IminiGetTask(), [WAIT]: new IminiWait() },
+			credentialTypes: [new IminiApi()],
+			credentials: { iminiApi: { apiKey: holder.current.apiKey, baseUrl: holder.current.url, ...credentialData } },
+			...engineOptions,
+		});
 	const harness = {
 		get mock() {
 			return holder.current;
 		},
 		run(workflow: Parameters<ReturnType<typeof createEngine>['run']>[0], credentialData: Record<string, unknown> = {}) {
-			const engine = createEngine({
-				nodeTypes: { [GENERATE]: new IminiGenerate(), [GET_TASK]: new IminiGetTask(), [WAIT]: new IminiWait() },
-				credentialTypes: [new IminiApi()],
-				credentials: { iminiApi: { apiKey: holder.current.apiKey, baseUrl: holder.current.url, ...credentialData } },
-				...engineOptions,
-			});
-			return engine.run(workflow);
+			return engineFor(credentialData).run(workflow);
+		},
+		resume(workflow: Parameters<ReturnType<typeof createEngine>['run']>[0], parked: EngineResult) {
+			return engineFor({}).resume(workflow, parked);
 		},
 	};
 	return harness as Harness;

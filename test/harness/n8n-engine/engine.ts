@@ -38,7 +38,7 @@ import { buildAdditionalData } from './additional-data';
 import { initBinaryData } from './binary-data';
 import { InMemoryCredentialsHelper } from './credentials-helper';
 import { toResult } from './result';
-import type { Engine, EngineOptions, EngineResult } from './types';
+import type { Engine, EngineOptions, EngineResult, EngineWorkflow, RunHandle } from './types';
 import { HARNESS_START_NODE, buildWorkflow } from './workflow';
 
 export { HARNESS_START_NODE, HARNESS_START_TYPE } from './workflow';
@@ -63,39 +63,49 @@ export function createEngine(options: EngineOptions): Engine {
 	const mode = options.executionMode ?? 'manual';
 	let runCounter = 0;
 
-	return {
-		run(wf) {
-			runCounter += 1;
-			const executionId = `harness-exec-${process.pid}-${Date.now()}-${runCounter}`;
-			let cancelRequested = false;
-			let settled = false;
-			let execution: { cancel(): void } | undefined;
+	const start = (wf: EngineWorkflow, parked?: EngineResult): RunHandle => {
+		runCounter += 1;
+		const executionId = `harness-exec-${process.pid}-${Date.now()}-${runCounter}`;
+		let cancelRequested = false;
+		let settled = false;
+		let execution: { cancel(): void } | undefined;
 
-			const promise = (async (): Promise<EngineResult> => {
-				try {
-					await initBinaryData(binaryDataMode);
-					const workflow = buildWorkflow(wf, options.nodeTypes);
-					const additionalData = buildAdditionalData(executionId, workflow, credentialsHelper, mode);
-					const workflowExecute = new core.WorkflowExecute(additionalData, mode);
+		const promise = (async (): Promise<EngineResult> => {
+			try {
+				await initBinaryData(binaryDataMode);
+				const workflow = buildWorkflow(wf, options.nodeTypes);
+				const additionalData = buildAdditionalData(executionId, workflow, credentialsHelper, mode);
+				let pcancelable;
+				if (parked) {
+					// What n8n's WaitTracker does when a wait is over: the saved run data (plain data, as
+					// the database keeps it) handed to a new WorkflowExecute.
+					const saved = JSON.parse(JSON.stringify(parked.run.data)) as EngineResult['run']['data'];
+					pcancelable = new core.WorkflowExecute(additionalData, mode, saved).processRunExecutionData(workflow);
+				} else {
 					const startNode = workflow.getNode(HARNESS_START_NODE) ?? undefined;
 					// Throws synchronously (-> rejects this promise) for WorkflowHasIssuesError etc.
-					const pcancelable = workflowExecute.run({ workflow, startNode });
-					execution = pcancelable;
-					if (cancelRequested) pcancelable.cancel();
-					const run = await pcancelable;
-					return toResult(run, cancelRequested ? executionId : undefined);
-				} finally {
-					settled = true;
+					pcancelable = new core.WorkflowExecute(additionalData, mode).run({ workflow, startNode });
 				}
-			})();
+				execution = pcancelable;
+				if (cancelRequested) pcancelable.cancel();
+				const run = await pcancelable;
+				return toResult(run, cancelRequested ? executionId : undefined);
+			} finally {
+				settled = true;
+			}
+		})();
 
-			return Object.assign(promise, {
-				cancel() {
-					if (settled) return;
-					cancelRequested = true;
-					execution?.cancel();
-				},
-			});
-		},
+		return Object.assign(promise, {
+			cancel() {
+				if (settled) return;
+				cancelRequested = true;
+				execution?.cancel();
+			},
+		});
+	};
+
+	return {
+		run: (wf) => start(wf),
+		resume: (wf, parked) => start(wf, parked),
 	};
 }

@@ -115,4 +115,9 @@ export interface RunHandle extends Promise<EngineResult> {
 
 export interface Engine {
 	run(workflow: EngineWorkflow): RunHandle;
+	/**
+	 * Resumes a run that ended `waiting` (a node called putExecutionToWait) as n8n's WaitTracker
+	 * does when the wait is over, but at once, whatever the time it was to wait until.
+	 */
+	resume(workflow: EngineWorkflow, parked: EngineResult): RunHandle;
 }

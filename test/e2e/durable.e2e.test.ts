@@ -1,0 +1,139 @@
+// Durable waits in a real n8n (`n8n start`, regular mode, SQLite, binary data on the file
+// system): the durable video loop (examples/08) behind a webhook, three executions parked at
+// once, n8n killed with SIGKILL while they are parked and started again after the deadline of
+// one of them. Then: the video that was due is delivered, with exactly one task created; the
+// execution whose deadline passed while parked ends as its On Timeout says; the one still
+// running parks again and is stopped, naming its task. About two minutes, most of it n8n's own
+// park granularity (parks of 65 s or more).
+import { readMp4Info } from '../../mock-server/media/mp4.ts';
+import { startMock } from '../../mock-server/index.ts';
+import type { MockServer } from '../../mock-server/index.ts';
+import { downloadBinaryData, getExecution, listExecutions, stopExecution } from '../../dev/n8n/executions.ts';
+import type { Execution } from '../../dev/n8n/executions.ts';
+import { createN8nHome } from '../../dev/n8n/home.ts';
+import type { N8nHome } from '../../dev/n8n/home.ts';
+import { importWorkflows } from '../../dev/n8n/n8n-commands.ts';
+import { assertN8nInstalled } from '../../dev/n8n/paths.ts';
+import { activateWorkflow, startN8n } from '../../dev/n8n/server.ts';
+import type { RunningN8n } from '../../dev/n8n/server.ts';
+import { provisionImini } from '../../dev/n8n/provision.ts';
+import { formatViolations } from '../harness/mock';
+import { postWebhook } from '../harness/webhook';
+import { durableLoopWorkflow } from '../harness/durable-loop.ts';
+import type { LoopCall } from '../harness/durable-loop.ts';
+import { waitFor } from '../scale/wait.ts';
+
+// Check in memory for no time at all: every task parks on its first check.
+const loops = {
+	delivered: durableLoopWorkflow({ id: 'durableDelivered', path: 'durable-delivered', wait: { inMemoryFor: 0 } }),
+	stopped: durableLoopWorkflow({ id: 'durableStopped', path: 'durable-stopped', wait: { inMemoryFor: 0 } }),
+	deadline: durableLoopWorkflow({ id: 'durableDeadline', path: 'durable-deadline', wait: { inMemoryFor: 0 } }),
+};
+const calls: Record<keyof typeof loops, LoopCall> = {
+	// Finished well before its first park ends.
+	delivered: { prompt: '[mock time=40000] durable: a lighthouse in a storm', timeout: 600 },
+	stopped: { prompt: '[mock time=600000] durable: a slow tide', timeout: 1200 },
+	// Its deadline (75 s after the submit) passes while it is parked and n8n is down; its one park
+	// (65 s) starts on its first check, a second or so after the submit.
+	deadline: { prompt: '[mock time=600000] durable: a glacier calving', timeout: 75, on_timeout: 'error' },
+};
+
+let mock: MockServer;
+let home: N8nHome;
+let n8n: RunningN8n;
+
+beforeAll(async () => {
+	assertN8nInstalled();
+	mock = await startMock({ simulator: { rateLimit: null } });
+	home = await createN8nHome({ env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
+	await provisionImini(home, { apiKey: mock.apiKey, baseUrl: mock.url, name: 'Imini API (offline mock)' }, { examples: false });
+	await importWorkflows(home, Object.values(loops));
+	n8n = await startN8n(home);
+	for (const loop of Object.values(loops)) await activateWorkflow(n8n, loop.id!);
+});
+
+afterAll(async () => {
+	await n8n?.stop();
+	await home?.cleanup();
+	await mock?.close();
+});
+
+async function theExecution(workflowId: string): Promise<Execution> {
+	const [summary] = await waitFor(`an execution of ${workflowId}`, async () => {
+		const found = await listExecutions(n8n, { workflowId });
+		return found.length > 0 && found;
+	}, 30_000);
+	return await getExecution(n8n, summary.id);
+}
+
+async function executionWhen(workflowId: string, what: string, done: (e: Execution) => boolean, timeoutMs: number): Promise<Execution> {
+	return await waitFor(`${workflowId}: ${what}`, async () => {
+		const execution = await theExecution(workflowId);
+		return done(execution) && execution;
+	}, timeoutMs);
+}
+
+const taskOf = (prompt: string) => mock.submissions.filter((s) => s.body.prompt === prompt);
+type Item = { json: Record<string, any>; binary?: Record<string, { id: string; mimeType: string }> };
+const waitRuns = (execution: Execution) => (execution.data.resultData.runData['Imini Wait'] ?? []) as Array<{ data?: { main: Item[][] } }>;
+
+describe('Imini Wait parked between checks, in a real n8n killed with SIGKILL while parked', () => {
+	it('resumes after the restart: delivers the video (one task), ends the expired one as On Timeout says, and a stop names the task', async () => {
+		for (const [name, loop] of Object.entries(loops)) {
+			const answer = await postWebhook(`${n8n.url}/webhook/${(loop.nodes[0] as { parameters: { path: string } }).parameters.path}`, calls[name as keyof typeof loops]);
+			expect(answer.status).toBe(200);
+		}
+		// All three park on their first check: saved as waiting, holding nothing.
+		const parked = await Promise.all(Object.values(loops).map((loop) => executionWhen(loop.id!, 'parked', (e) => e.status === 'waiting', 60_000)));
+		const stillRunning = parked.map((execution) => waitRuns(execution).at(-1)!.data!.main[0][0]);
+		for (const item of stillRunning) {
+			expect(item.json.status).toMatch(/^(queued|processing)$/);
+			// The next check is a park away (65 s from the first check at the latest).
+			expect(Date.parse(item.json.next_check_at) - Date.parse(item.json.created_at)).toBeGreaterThanOrEqual(65_000);
+		}
+		const submittedAt = Math.max(...stillRunning.map((item) => Date.parse(item.json.created_at)));
+
+		// A crash while parked, and n8n down until the deadline of one of them has passed.
+		await n8n.service.kill();
+		const downUntil = submittedAt + calls.deadline.timeout! * 1000 + 3_000;
+		await waitFor('the deadline to pass while n8n is down', () => Date.now() > downUntil, 120_000);
+		const restartedAt = Date.now();
+		n8n = await startN8n(home);
+
+		// 1. The due video: resumed by the new process, checked, downloaded, out of Done.
+		const delivered = await executionWhen(loops.delivered.id!, 'delivered', (e) => e.status !== 'waiting' && e.status !== 'running' && e.status !== 'new', 120_000);
+		expect(delivered.status).toBe('success');
+		const [video] = waitRuns(delivered).at(-1)!.data!.main[1];
+		expect(video.json).toMatchObject({ status: 'succeeded', kind: 'video' });
+		expect(readMp4Info(await downloadBinaryData(n8n, video.binary!.data.id))).toMatchObject({ width: 1280, height: 720 });
+		expect(taskOf(calls.delivered.prompt)).toHaveLength(1);
+		expect(video.json.task_id).toBe(taskOf(calls.delivered.prompt)[0].taskId);
+		const deliveredMs = Date.now() - restartedAt;
+
+		// 2. The deadline passed while parked: On Timeout "Fail", naming the task.
+		const expired = await executionWhen(loops.deadline.id!, 'ended', (e) => e.status === 'error', 60_000);
+		const expiredTask = taskOf(calls.deadline.prompt)[0].taskId;
+		expect(expired.data.resultData.error.message).toContain(`Task ${expiredTask} is still`);
+		expect(taskOf(calls.deadline.prompt)).toHaveLength(1);
+
+		// 3. Still running: resumed, checked, parked again, and still parked once n8n's start-up crash
+		// recovery (which lists every execution the killed process had started) is over. The Stop
+		// button ends it, and its task ID is there to pick up.
+		await waitFor('n8n to finish starting, its crash recovery included', () => /Editor is now accessible/.test(n8n.logs()), 60_000);
+		const parkedAgain = await executionWhen(loops.stopped.id!, 'parked again', (e) => e.status === 'waiting' && Date.parse((e as Execution & { waitTill?: string }).waitTill ?? '') > restartedAt, 60_000);
+		await stopExecution(n8n, parkedAgain.id);
+		const stopped = await executionWhen(loops.stopped.id!, 'stopped', (e) => e.status === 'canceled', 30_000);
+		const stoppedTask = taskOf(calls.stopped.prompt)[0].taskId;
+		const [lastSeen] = waitRuns(stopped).at(-1)!.data!.main[0];
+		expect(lastSeen.json.task_id).toBe(stoppedTask);
+		expect(n8n.logs()).toContain(`Imini Wait parks execution ${stopped.id}`);
+		expect(taskOf(calls.stopped.prompt)).toHaveLength(1);
+
+		expect(formatViolations(mock.violations)).toBe('');
+		process.stderr.write(
+			`\n[durable] 3 executions parked; n8n SIGKILLed and down ${((restartedAt - submittedAt) / 1000).toFixed(0)} s after the submits;` +
+				` after the restart: video delivered in ${(deliveredMs / 1000).toFixed(1)} s, expired one ended "${expired.status}", the still-running one parked again and stopped ("${stopped.status}");` +
+				` tasks created: ${mock.stats.submits} for 3 executions\n`,
+		);
+	}, 300_000);
+});
