@@ -47,7 +47,7 @@ export const timeoutProperty: INodeProperties = {
 	default: 0,
 	hint: `0 = automatic: as long as imini's own client waits (${imageTimeout} s for an image, ${videoTimeout} s for a video), longer for heavy settings`,
 	description:
-		'How long to wait for the task to finish, counted from when imini created it. Waiting longer costs no extra status checks: they stay sparse until tasks like it usually finish.',
+		'How long to wait for the task to finish, counted from its submit (Imini Generate) or from when this node starts waiting (Imini Wait). Waiting longer costs no extra status checks: they stay sparse until tasks like it usually finish.',
 };
 
 export const onTimeoutProperty: INodeProperties = {

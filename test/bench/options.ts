@@ -44,7 +44,7 @@ if (flags.help) {
   --storm-window <s>   the storm's sliding window (default 30, quick 20)
   --queue-calls <n>    webhook calls of 5 prompts in the queue-mode burst (default 20, quick 10)
   --queue-quota-calls <n>  the same through the quota (--quota-requests, --quota-window) (default 5, quick 2)
-  --only <list>        comma-separated subset of: batch,polling,quota,storm,memory,capacity,queue
+  --only <list>        comma-separated subset of: batch,polling,slowcheck,quota,storm,memory,capacity,queue
 
 BENCH_DUMP=<file> saves the batch's raw request traces as JSON.`);
 	process.exit(0);
@@ -81,4 +81,4 @@ export const settings = {
 export type Settings = typeof settings;
 
 /** The figures to measure (--only), all by default. */
-export const only = new Set((flags.only ?? 'batch,polling,quota,storm,memory,capacity,queue').split(',').map((s) => s.trim()));
+export const only = new Set((flags.only ?? 'batch,polling,slowcheck,quota,storm,memory,capacity,queue').split(',').map((s) => s.trim()));
