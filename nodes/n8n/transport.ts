@@ -79,8 +79,10 @@ function errorBody(body: unknown, status: number): { body: IminiErrorBody; fromI
 
 function networkError(error: unknown): IminiNetworkError {
 	// Only the message and code travel on: axios errors also carry the request config, headers included.
-	const cause = error as { name?: string; message?: string; code?: string; cause?: { code?: string } };
-	if (cause.name === 'SsrfBlockedIpError' || cause.name === 'SsrfBlockedHostnameError') {
+	const cause = error as { name?: string; message?: string; code?: string; cause?: { name?: string; code?: string } };
+	// n8n's SSRF protection refuses before connecting (its error may come wrapped by axios).
+	const ssrf = /^Ssrf\w*Error$/;
+	if (ssrf.test(cause.name ?? '') || ssrf.test(cause.cause?.name ?? '') || /^The request was blocked because/.test(cause.message ?? '')) {
 		return new IminiNetworkError(cause.message ?? 'blocked by n8n', 'SSRF_BLOCKED', false);
 	}
 	const code = cause.code ?? cause.cause?.code;

@@ -53,7 +53,7 @@ describe('2. parameters', () => {
 		const before = h.mock.stats.submits;
 		const result = await h.run({ nodes: [generate(image('a fox', { timeout: '={{ $("Old name").item.json.seconds }}' }))] });
 		expect(result.status).toBe('error');
-		expect(errorText(result)).toMatch(/Old name/);
+		expect(errorText(result)).toMatch(/Referenced node doesn't exist/);
 		expect(h.mock.stats.submits).toBe(before);
 	});
 });
