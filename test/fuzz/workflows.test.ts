@@ -118,6 +118,8 @@ const planArb: fc.Arbitrary<Plan> = fc.record({
 
 let mock: MockServer;
 let runCounter = 0;
+/** What the runs covered, printed at the end: statuses, rows, tasks, stops, faults served. */
+const tally = { runs: 0, rows: 0, tasks: 0, stopped: 0, statuses: {} as Record<string, number>, faults: {} as Record<string, number> };
 
 beforeAll(async () => {
 	// The simulator alone (no Prism): the faults here break the contract on purpose, and speed matters.
@@ -228,6 +230,12 @@ async function check(plan: Plan): Promise<void> {
 	const created = mock.submissions.filter((s) => String(s.body.prompt).includes(`fuzz ${marker} `));
 	const texts = visibleText(result);
 	const all = texts.join('\n');
+	tally.runs++;
+	tally.rows += plan.rows.length;
+	tally.tasks += created.length;
+	if (stoppedAt !== undefined) tally.stopped++;
+	tally.statuses[result.status] = (tally.statuses[result.status] ?? 0) + 1;
+	for (const entry of journal) if (entry.fault) tally.faults[entry.fault.replace(/^prompt: /, '')] = (tally.faults[entry.fault.replace(/^prompt: /, '')] ?? 0) + 1;
 
 	// 1. Every task created reaches the output or the error text (or is admitted as in doubt).
 	const unnamed = created.filter((s) => !all.includes(s.taskId)).map((s) => s.taskId);
@@ -277,6 +285,10 @@ describe(`random workflows against a faulty imini (seed ${seed}, ${runs} runs)`,
 	it('keep every invariant', async () => {
 		// Printed first, so that a run cut short still says how to replay it.
 		console.log(`fuzz seed ${seed}, ${runs} runs${replayPath ? `, path ${replayPath}` : ''}: replay with FUZZ_SEED=${seed} npm run test:fuzz`);
-		await fc.assert(fc.asyncProperty(planArb, check), { seed, numRuns: runs, path: replayPath, endOnFailure: true, verbose: 1 });
+		try {
+			await fc.assert(fc.asyncProperty(planArb, check), { seed, numRuns: runs, path: replayPath, endOnFailure: true, verbose: 1 });
+		} finally {
+			console.log(`fuzz covered: ${JSON.stringify(tally)}`);
+		}
 	}, 60 * 60_000);
 });
