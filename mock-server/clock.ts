@@ -20,6 +20,8 @@ export function createClock(source: () => number): MockClock {
 	return {
 		now,
 		advance(ms) {
+			// Dates end at ±8.64e15 ms: a clock moved past that would make every later answer fail.
+			if (!Number.isFinite(ms) || ms < 0 || !Number.isFinite(new Date(now() + ms).getTime())) throw new RangeError('The mock clock cannot move that far.');
 			if (frozenAt !== null) frozenAt += ms;
 			else offset += ms;
 		},

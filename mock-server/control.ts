@@ -23,6 +23,9 @@ export type ControlTarget = {
 
 const noStore = { 'cache-control': 'no-store' };
 
+/** The most one call may move the clock: ten years (a larger jump would break every later date). */
+export const MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 3600;
+
 async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
 	const text = (await readBody(req)).toString('utf8').trim();
 	if (!text) return {};
@@ -61,8 +64,8 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
 		case 'POST /mock/clock': {
 			const body = await readJsonObject(req);
 			const { advance, freeze } = body;
-			if (advance !== undefined && !(typeof advance === 'number' && Number.isFinite(advance) && advance >= 0)) {
-				throw new HttpError(400, 'advance must be a number of seconds, at least 0.', 'INVALID_PARAMETER');
+			if (advance !== undefined && !(typeof advance === 'number' && Number.isFinite(advance) && advance >= 0 && advance <= MAX_ADVANCE_SECONDS)) {
+				throw new HttpError(400, `advance must be a number of seconds from 0 to ${MAX_ADVANCE_SECONDS} (ten years).`, 'INVALID_PARAMETER');
 			}
 			if (freeze !== undefined && typeof freeze !== 'boolean') throw new HttpError(400, 'freeze must be true or false.', 'INVALID_PARAMETER');
 			if (advance === undefined && freeze === undefined) {

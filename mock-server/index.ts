@@ -42,6 +42,8 @@ export type MockServer = {
 	/** What clients submitted (newest 200): the request bodies as the simulator received them. */
 	submissions: Submission[];
 	inFlight(): number;
+	/** Tasks the simulator keeps in memory (expired ones are pruned). */
+	storedTasks(): number;
 	/** Every violation Prism has reported since start (or since the last reset / `violations.length = 0`). */
 	violations: Violation[];
 	/** Every call the simulator answered (GET /mock/requests). */
@@ -101,6 +103,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
 		stats: running.stats,
 		submissions: running.submissions,
 		inFlight: running.inFlight,
+		storedTasks: running.storedTasks,
 		violations,
 		requests: (since = 0) => running.journal.since(since),
 		clock: running.clock,

@@ -37,7 +37,7 @@ export function createJournal(now: () => number) {
 			const started = performance.now();
 			// A poll or a download names its task even when it is refused (401, 429, faults).
 			const named = /\/tasks\/([^/]+)$|^\/files\/([^/]+)\//.exec(path);
-			if (named) note(res).taskId = decodeURIComponent(named[1] ?? named[2]);
+			if (named) note(res).taskId = safeDecode(named[1] ?? named[2]);
 			const at = new Date(now()).toISOString();
 			res.once('close', () => {
 				const { fault, taskId } = note(res);
@@ -69,3 +69,12 @@ export function createJournal(now: () => number) {
 }
 
 export type Journal = ReturnType<typeof createJournal>;
+
+/** A path segment decoded, or as it came when its percent-escapes are malformed (the handler answers that with a 400). */
+function safeDecode(part: string): string {
+	try {
+		return decodeURIComponent(part);
+	} catch {
+		return part;
+	}
+}

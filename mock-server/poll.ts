@@ -33,7 +33,7 @@ export function createPollHandler(deps: PollDeps) {
 		if (task.directives.slowMs) await delay(task.directives.slowMs);
 		const pollFault = task.directives.pollAt.get(task.polls) ?? task.directives.poll;
 		const pollTag = task.directives.pollAt.has(task.polls) ? `prompt: poll${task.polls}` : 'prompt: poll';
-		if (await applyFault(pollFault, res, pollTag)) return;
+		if (await applyFault(pollFault, res, pollTag, key)) return;
 
 		const status = taskStatus(task, now(), options.queuedShare);
 		const settled = status === 'succeeded' || status === 'failed';

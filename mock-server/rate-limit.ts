@@ -33,6 +33,13 @@ export function createRateLimiter(options: RateLimitOptions, now: () => number, 
 			}
 			times.push(time);
 		},
+		/**
+		 * The call counted by `check` was then refused with a 429 after all (a prompt's injected
+		 * fault): as the README says, refused calls do not count.
+		 */
+		refund(key: string): void {
+			accepted.get(key)?.pop();
+		},
 		reset: () => accepted.clear(),
 	};
 }

@@ -1,7 +1,9 @@
 // Which part of the simulator answers a request, and the gates an API call passes on its way, in
 // imini's order: the simulator's own pages first (control API, result files, task console: no
-// key, no quota), then an `x-mock-fault` header, the key, a fault by probability, the rate
-// quota, and last the submit and poll routes. An error thrown anywhere becomes imini's error
+// key, no quota), then the key (before anything else an API call can ask for: a mock on 0.0.0.0
+// is reachable by others, and must not hold a connection or serve a fault for them), an
+// `x-mock-fault` header, a fault by probability, the rate quota, and last the submit and poll
+// routes. An error thrown anywhere becomes imini's error
 // body; an unexpected one is a simulator bug and says so on stderr.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, apiPath, errorMessages, sendError } from './http.ts';
@@ -18,6 +20,7 @@ import type { IdSource } from './ids.ts';
 import type { Journal } from './journal.ts';
 import type { createRateLimiter } from './rate-limit.ts';
 import type { SimulatorOptions } from './simulator-options.ts';
+import type { SimulatorStats } from './stats.ts';
 
 type Handler = (kind: TaskKind, req: IncomingMessage, res: ServerResponse, key: string) => Promise<void>;
 type PollHandler = (kind: TaskKind, id: string, res: ServerResponse, key: string) => Promise<void>;
@@ -32,7 +35,17 @@ export type RouteDeps = {
 	submit: Handler;
 	poll: PollHandler;
 	control: ControlTarget;
+	stats: SimulatorStats;
 };
+
+/** A percent-escaped path segment; a malformed escape is the client's mistake (400), not the mock's. */
+function decodePathPart(part: string): string {
+	try {
+		return decodeURIComponent(part);
+	} catch {
+		throw new HttpError(400, `The path segment "${part.slice(0, 80)}" is not valid percent-encoding.`, 'INVALID_PARAMETER');
+	}
+}
 
 /** The key of `Authorization: Bearer <key>`, if it is the one accepted; imini's 401 otherwise. */
 function authenticate(req: IncomingMessage, apiKey: string): string {
@@ -44,7 +57,7 @@ function authenticate(req: IncomingMessage, apiKey: string): string {
 }
 
 export function createRequestListener(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
-	const { options, journal, ids, applyFault, rateLimiter, downloads, submit, poll, control } = deps;
+	const { options, journal, ids, applyFault, rateLimiter, downloads, submit, poll, control, stats } = deps;
 
 	/** Result files (imini's CDN) and the task console: no key, no quota; true when answered. */
 	async function fileOrConsole(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
@@ -79,14 +92,20 @@ export function createRequestListener(deps: RouteDeps): (req: IncomingMessage, r
 		// The control API: the simulator's own, outside imini's API (no key, not rate limited,
 		// never through Prism, not in the journal).
 		if (url.pathname.startsWith('/mock/') && (await handleControl(req, res, url, control))) return;
+		// The other origin a `redirect` fault points to: it only notes whether a key came along.
+		if (url.pathname.startsWith('/elsewhere/')) {
+			if (req.headers.authorization) stats.keyLeaks++;
+			req.resume();
+			throw new HttpError(404, 'This is not imini.', 'NOT_FOUND');
+		}
 		const path = apiPath(url.pathname);
 		if (path !== '/') journal.record(req, res, url.pathname);
 		if (await fileOrConsole(req, res, path)) return;
+		const key = authenticate(req, options.apiKey);
 		if (await headerFault(req, res)) {
 			req.resume();
 			return;
 		}
-		const key = authenticate(req, options.apiKey);
 		const rated = pickFault(options.faultRates.api, options.faultRates.api.length ? ids.draw() : 1);
 		if (rated && (await applyFault(rated.fault, res, 'fault-rate'))) {
 			req.resume();
@@ -99,7 +118,7 @@ export function createRequestListener(deps: RouteDeps): (req: IncomingMessage, r
 		}
 		const pollRoute = /^\/v1\/(images|videos)\/tasks\/([^/]+)$/.exec(path);
 		if (pollRoute && req.method === 'GET') {
-			return poll(pollRoute[1] === 'images' ? 'image' : 'video', decodeURIComponent(pollRoute[2]), res, key);
+			return poll(pollRoute[1] === 'images' ? 'image' : 'video', decodePathPart(pollRoute[2]), res, key);
 		}
 		throw new HttpError(404, `No route ${req.method} ${path}.`, 'NOT_FOUND');
 	}

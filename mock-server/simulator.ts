@@ -49,6 +49,8 @@ export type Simulator = {
 	reset(): void;
 	/** Tasks currently neither settled nor expired (for concurrency assertions). */
 	inFlight(): number;
+	/** Tasks kept in memory (expired ones are pruned as submits come in). */
+	storedTasks(): number;
 	close(): Promise<void>;
 };
 
@@ -64,7 +66,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 	const store = createTaskStore(options, now);
 	const rateLimiter = createRateLimiter(options, now, journal, () => stats.rateLimited++);
 	const resultFiles = createResultFiles();
-	const applyFault = createFaultReplies(options, journal, ids);
+	const applyFault = createFaultReplies(options, journal, ids, (key) => rateLimiter.refund(key));
 	/** Set by `listen`: the base of the result URLs handed out. */
 	let filesBaseUrl = '';
 
@@ -81,6 +83,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 		journal.reset();
 		clock.reset();
 		ids.reset();
+		downloads.forget();
 	}
 
 	const server = createServer(
@@ -94,6 +97,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 			submit: submit.handle,
 			poll,
 			control: { tasks: () => ({ tasks: store.records(filesBaseUrl), stats }), journal, violations, clock, reset },
+			stats,
 		}),
 	);
 	server.keepAliveTimeout = 5_000;
@@ -128,6 +132,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}) {
 				clock,
 				reset,
 				inFlight: store.inFlight,
+				storedTasks: store.size,
 				close,
 			};
 		},

@@ -7,10 +7,12 @@ export type SimulatorStats = {
 	inFlightPeak: number;
 	/** 429s the rate limit served (injected faults not counted). */
 	rateLimited: number;
+	/** Calls that reached the "other origin" of a `redirect` fault carrying an API key: must stay 0. */
+	keyLeaks: number;
 };
 
 export function createStats(): SimulatorStats {
-	return { submits: 0, polls: 0, files: 0, inFlightPeak: 0, rateLimited: 0 };
+	return { submits: 0, polls: 0, files: 0, inFlightPeak: 0, rateLimited: 0, keyLeaks: 0 };
 }
 
 export function resetStats(stats: SimulatorStats): void {

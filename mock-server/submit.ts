@@ -64,12 +64,12 @@ export function createSubmitHandler(deps: SubmitDeps) {
 	const credits = new Map<string, number>();
 
 	/** A `[mock submit=<fault> xN]` directive: the first N identical submits get the fault; true when it answered. */
-	async function submitFault(directives: PromptDirectives, seenKey: string, res: ServerResponse): Promise<boolean> {
+	async function submitFault(directives: PromptDirectives, seenKey: string, res: ServerResponse, key: string): Promise<boolean> {
 		if (!directives.submit) return false;
 		const seen = submitFaultsSeen.get(seenKey) ?? 0;
 		if (seen >= directives.submit.times) return false;
 		submitFaultsSeen.set(seenKey, seen + 1);
-		return await applyFault(directives.submit.fault, res, 'prompt: submit');
+		return await applyFault(directives.submit.fault, res, 'prompt: submit', key);
 	}
 
 	function spendCredit(key: string): void {
@@ -102,7 +102,7 @@ export function createSubmitHandler(deps: SubmitDeps) {
 			const prompt = typeof body.prompt === 'string' ? body.prompt : '';
 			const directives = readDirectives(prompt);
 			if (directives.slowMs) await delay(directives.slowMs);
-			if (await submitFault(directives, `${key}\n${kind}\n${prompt}`, res)) return;
+			if (await submitFault(directives, `${key}\n${kind}\n${prompt}`, res, key)) return;
 			if (directives.unsafe) {
 				throw new HttpError(400, 'The prompt was flagged by content safety. Please revise it.', 'INVALID_PROMPT');
 			}

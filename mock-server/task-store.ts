@@ -13,6 +13,8 @@ export type Submission = { taskId: string; kind: TaskKind; body: Record<string, 
 const HISTORY_SIZE = 500;
 /** How many submitted bodies `MockServer.submissions` keeps. */
 const SUBMISSIONS_SIZE = 200;
+/** Tasks kept at most (the oldest go first), whatever the TTL: a long soak must not grow without bound. */
+const MAX_TASKS = 50_000;
 
 export type TaskStore = ReturnType<typeof createTaskStore>;
 
@@ -22,11 +24,29 @@ export function createTaskStore(options: { taskTtlMs: number; queuedShare: numbe
 	const history: Task[] = [];
 	const submissions: Submission[] = [];
 	const expiresAt = (task: Task) => task.createdAt + task.durationMs + options.taskTtlMs;
+	let addsSincePrune = 0;
+
+	/**
+	 * Forgets tasks past their TTL (their polls answer 404 either way), and the oldest beyond
+	 * MAX_TASKS. Run every so often as tasks are added, so that the work stays in proportion to
+	 * the tasks kept, not to every task ever made.
+	 */
+	function prune(): void {
+		if (++addsSincePrune < Math.max(64, tasks.size / 4)) return;
+		addsSincePrune = 0;
+		const time = now();
+		for (const [id, task] of tasks) if (time > expiresAt(task)) tasks.delete(id);
+		for (const id of tasks.keys()) {
+			if (tasks.size <= MAX_TASKS) break;
+			tasks.delete(id);
+		}
+	}
 
 	return {
 		submissions,
 
 		add(task: Task, body: Record<string, unknown>): void {
+			prune();
 			tasks.set(task.id, task);
 			history.push(task);
 			if (history.length > HISTORY_SIZE) history.shift();
@@ -47,6 +67,9 @@ export function createTaskStore(options: { taskTtlMs: number; queuedShare: numbe
 			}
 			return task;
 		},
+
+		/** Tasks kept in memory (expired ones are pruned as tasks are added). */
+		size: () => tasks.size,
 
 		/** Tasks currently neither settled nor expired (for concurrency assertions). */
 		inFlight(): number {

@@ -1,8 +1,8 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { toNodeError } from '../n8n/node-errors';
-import { submittedJson, withRequest } from '../n8n/output';
-import { readOnTimeout, readTimeoutMs } from '../n8n/parameters';
+import { readIncludeInputFields, submittedJson, withRequest } from '../n8n/output';
+import { readMaxTasksInFlight, readOnTimeout, readTimeoutMs } from '../n8n/parameters';
 import { runItems } from '../n8n/run-items';
 import { outputsFor, settle } from '../n8n/settle';
 import { readDownload } from '../n8n/tool-mode';
@@ -32,36 +32,44 @@ export class IminiGenerate implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const maxInFlight = (this.getNodeParameter('options.maxTasksInFlight', 0, 10) as number) || 10;
+		// Read before anything is sent: a bad value costs nothing (n8n/parameters.ts).
+		const maxInFlight = readMaxTasksInFlight(this);
 		const stillRunning = new Set<number>();
 		const [items] = await runItems(this, maxInFlight, async (itemIndex, run) => {
-			// Validation happens before anything is sent: a refused input costs no credits.
+			// Every parameter of this item is read, and checked, before its submit: an expression
+			// that fails (a renamed node in `$("...")`) or a value that is refused then costs no
+			// credit and leaves no task behind.
 			const { kind, model, body } = await buildRequest(this, itemIndex);
+			const waitForCompletion = Boolean(this.getNodeParameter('waitForCompletion', itemIndex, true));
+			const waiting = waitForCompletion
+				? { timeoutMs: readTimeoutMs(this, itemIndex, kind, body), download: readDownload(this, itemIndex), onTimeout: readOnTimeout(this, itemIndex) }
+				: undefined;
+			const includeInputFields = readIncludeInputFields(this, itemIndex);
 			let submitted;
 			try {
-				submitted = (await run.client.submit(kind, body)).value;
+				submitted = (await run.client.submit(kind, body, { onSend: () => run.ledger.submitSent(itemIndex) })).value;
 			} catch (error) {
+				// A submit cut off by Stop stays "on its way" in the ledger: it may have created a task.
+				if (!this.getExecutionCancelSignal()?.aborted) run.ledger.submitAnswered(itemIndex);
 				throw toNodeError(this.getNode(), error, { call: 'submit', kind }, itemIndex);
 			}
 			// The deadline counts from here: time spent waiting for the rate quota before the
 			// submit is not the task's (it did not exist yet).
 			const submittedAt = Date.now();
 			run.ledger.created(itemIndex, kind, model, submitted.task_id);
-			if (!this.getNodeParameter('waitForCompletion', itemIndex, true)) {
-				return withRequest(this, itemIndex, [{ json: submittedJson(kind, submitted, model), pairedItem: { item: itemIndex } }], body);
+			if (!waiting) {
+				return withRequest(this, itemIndex, [{ json: submittedJson(kind, submitted, model), pairedItem: { item: itemIndex } }], body, includeInputFields);
 			}
 			const items = await settle(this, run, kind, submitted.task_id, itemIndex, {
-				timeoutMs: readTimeoutMs(this, itemIndex, kind, body),
+				...waiting,
 				submittedAt,
 				model,
 				body,
-				download: readDownload(this, itemIndex),
-				onTimeout: readOnTimeout(this, itemIndex),
 				onStillRunning: () => stillRunning.add(itemIndex),
 			});
 			// The submit's request_id is the one to quote when reconciling with imini.
 			for (const item of items) item.json.submit_request_id = submitted.request_id;
-			return withRequest(this, itemIndex, items, body);
+			return withRequest(this, itemIndex, items, body, includeInputFields);
 		});
 		return outputsFor(this, items, stillRunning, 'done-first');
 	}

@@ -66,7 +66,27 @@ function describeIssue(issue: z.core.$ZodIssue, body: IDataObject): string {
 
 type ReferenceEntry = { source?: 'binary' | 'url'; binaryProperty?: string; url?: string; referenceType?: string };
 
-async function referenceUrl(ctx: IExecuteFunctions, itemIndex: number, entry: ReferenceEntry, position: number): Promise<string> {
+/** What the request body will weigh, counted before anything large is read (binary images are inlined as base64). */
+type BodyBudget = { bytes: number };
+
+function tooLarge(ctx: IExecuteFunctions, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), 'The request is larger than imini\'s 64 MB limit', {
+		itemIndex,
+		description: 'Reference images from binary data are sent inline. Use smaller images, fewer of them, or public URLs.',
+	});
+}
+
+/**
+ * Counts a binary reference image against the 64 MB cap from its stored size, before it is read:
+ * a file over the cap is refused without ever being loaded, encoded and stringified.
+ */
+async function chargeBinary(ctx: IExecuteFunctions, itemIndex: number, binary: { id?: string; data?: string }, budget: BodyBudget): Promise<void> {
+	const bytes = binary.id ? (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize : Math.floor(((binary.data ?? '').length * 3) / 4);
+	budget.bytes += Math.ceil(bytes / 3) * 4 + 64;
+	if (budget.bytes > MAX_BODY_BYTES) throw tooLarge(ctx, itemIndex);
+}
+
+async function referenceUrl(ctx: IExecuteFunctions, itemIndex: number, entry: ReferenceEntry, position: number, budget: BodyBudget): Promise<string> {
 	if (entry.source === 'url') {
 		const url = (entry.url ?? '').trim();
 		if (!url) {
@@ -96,15 +116,16 @@ async function referenceUrl(ctx: IExecuteFunctions, itemIndex: number, entry: Re
 			{ itemIndex },
 		);
 	}
+	await chargeBinary(ctx, itemIndex, binary, budget);
 	const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
 	return `data:${binary.mimeType};base64,${buffer.toString('base64')}`;
 }
 
-async function readReferences(ctx: IExecuteFunctions, itemIndex: number, parameter: string): Promise<Array<{ url: string; reference_type?: string }>> {
+async function readReferences(ctx: IExecuteFunctions, itemIndex: number, parameter: string, budget: BodyBudget): Promise<Array<{ url: string; reference_type?: string }>> {
 	const collection = ctx.getNodeParameter(parameter, itemIndex, {}) as { image?: ReferenceEntry[] };
 	const references = [];
 	for (const [index, entry] of (collection.image ?? []).entries()) {
-		const url = await referenceUrl(ctx, itemIndex, entry, index + 1);
+		const url = await referenceUrl(ctx, itemIndex, entry, index + 1, budget);
 		references.push(entry.referenceType ? { url, reference_type: entry.referenceType } : { url });
 	}
 	return references;
@@ -126,7 +147,7 @@ function givenOr<T extends string | number | boolean>(ctx: IExecuteFunctions, it
 	return value === undefined || value === null || value === '' ? fallback : value;
 }
 
-async function imageBody(ctx: IExecuteFunctions, itemIndex: number, model: ImageModelId, prompt: string): Promise<IDataObject> {
+async function imageBody(ctx: IExecuteFunctions, itemIndex: number, model: ImageModelId, prompt: string, budget: BodyBudget): Promise<IDataObject> {
 	const entry = imageModelCatalog[model];
 	const body: IDataObject = { model, prompt };
 	const aspectRatio = givenOr(ctx, itemIndex, 'aspectRatio', entry.aspectRatioRequired ? '1:1' : '');
@@ -134,12 +155,12 @@ async function imageBody(ctx: IExecuteFunctions, itemIndex: number, model: Image
 	if (entry.resolutions.length > 1) body.resolution = givenOr(ctx, itemIndex, 'resolution', entry.defaultResolution);
 	if (entry.qualities) body.quality = givenOr(ctx, itemIndex, 'quality', 'medium');
 	if (entry.numMax) body.num = givenOr(ctx, itemIndex, 'numberOfImages', 1);
-	const images = await readReferences(ctx, itemIndex, 'referenceImages');
+	const images = await readReferences(ctx, itemIndex, 'referenceImages', budget);
 	if (images.length) body.images = images;
 	return body;
 }
 
-async function videoBody(ctx: IExecuteFunctions, itemIndex: number, model: VideoModelId, prompt: string): Promise<IDataObject> {
+async function videoBody(ctx: IExecuteFunctions, itemIndex: number, model: VideoModelId, prompt: string, budget: BodyBudget): Promise<IDataObject> {
 	const entry = videoModelCatalog[model];
 	const body: IDataObject = { model };
 	if (prompt || entry.promptRequired) body.prompt = prompt;
@@ -148,7 +169,7 @@ async function videoBody(ctx: IExecuteFunctions, itemIndex: number, model: Video
 	if (entry.duration) body.duration = givenOr(ctx, itemIndex, 'duration', entry.duration.default);
 	if (entry.audio) body.generate_audio = givenOr(ctx, itemIndex, 'generateAudio', entry.audio.default);
 
-	const images = await readReferences(ctx, itemIndex, 'videoReferenceImages');
+	const images = await readReferences(ctx, itemIndex, 'videoReferenceImages', budget);
 	if (images.length) body.reference_images = images;
 	if (entry.referenceVideosMax > 0) {
 		const videos = urls(ctx, itemIndex, 'referenceVideos', 'video').map(({ url, referType }) =>
@@ -192,6 +213,32 @@ async function videoBody(ctx: IExecuteFunctions, itemIndex: number, model: Video
 	return body;
 }
 
+/**
+ * The prompt as text. An expression can yield an object or a list, which would be sent as
+ * "[object Object]" or "a fox,a cat" and charged: refused instead, before anything is sent. A
+ * prompt far over the model's limit is refused before it is copied into a body (its length in
+ * UTF-16 units is at most twice its length in characters, which imini counts).
+ */
+function readPrompt(ctx: IExecuteFunctions, itemIndex: number, modelName: string, promptMax: number | undefined): string {
+	const value = ctx.getNodeParameter('prompt', itemIndex, '') as unknown;
+	if (value === undefined || value === null) return '';
+	if (typeof value !== 'string' && typeof value !== 'number') {
+		const what = Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+		throw new NodeOperationError(ctx.getNode(), `Prompt must be text, not ${what}`, {
+			itemIndex,
+			description: 'Nothing was sent to imini and no credits were used. Map a text field (e.g. {{ $json.prompt }}); join a list first (e.g. {{ $json.prompts.join(", ") }}).',
+		});
+	}
+	const prompt = String(value).trim();
+	if (promptMax !== undefined && prompt.length > 2 * promptMax) {
+		throw new NodeOperationError(ctx.getNode(), `${modelName} cannot take this input: Prompt: must be at most ${promptMax} characters`, {
+			itemIndex,
+			description: 'Nothing was sent to imini and no credits were used. Fix the parameter and run again.',
+		});
+	}
+	return prompt;
+}
+
 export async function buildRequest(ctx: IExecuteFunctions, itemIndex: number): Promise<GenerateRequest> {
 	const kind = ctx.getNodeParameter('resource', itemIndex) as TaskKind;
 	const model = ctx.getNodeParameter('model', itemIndex) as string;
@@ -202,13 +249,15 @@ export async function buildRequest(ctx: IExecuteFunctions, itemIndex: number): P
 			description: `Pick one in Model (with Resource set to ${kind === 'image' ? 'Image' : 'Video'}), or give one of these IDs: ${Object.keys(catalog).join(', ')}.`,
 		});
 	}
-	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
+	const name = kind === 'image' ? imageModelCatalog[model as ImageModelId].name : videoModelCatalog[model as VideoModelId].name;
+	const promptMax = ((kind === 'image' ? imageModelCatalog[model as ImageModelId] : videoModelCatalog[model as VideoModelId]) as { promptMax?: number }).promptMax;
+	const prompt = readPrompt(ctx, itemIndex, name, promptMax);
+	const budget: BodyBudget = { bytes: Buffer.byteLength(prompt) };
 	const body =
 		kind === 'image'
-			? await imageBody(ctx, itemIndex, model as ImageModelId, prompt)
-			: await videoBody(ctx, itemIndex, model as VideoModelId, prompt);
+			? await imageBody(ctx, itemIndex, model as ImageModelId, prompt, budget)
+			: await videoBody(ctx, itemIndex, model as VideoModelId, prompt, budget);
 
-	const name = kind === 'image' ? imageModelCatalog[model as ImageModelId].name : videoModelCatalog[model as VideoModelId].name;
 	const schema = kind === 'image' ? imageRequestSchemas[model as ImageModelId] : videoRequestSchemas[model as VideoModelId];
 	const parsed = schema.safeParse(body);
 	const problem = parsed.success
@@ -222,11 +271,6 @@ export async function buildRequest(ctx: IExecuteFunctions, itemIndex: number): P
 			description: 'Nothing was sent to imini and no credits were used. Change the field named above and run again.',
 		});
 	}
-	if (Buffer.byteLength(JSON.stringify(body)) > MAX_BODY_BYTES) {
-		throw new NodeOperationError(ctx.getNode(), 'The request is larger than imini\'s 64 MB limit', {
-			itemIndex,
-			description: 'Reference images from binary data are sent inline. Use smaller images, fewer of them, or public URLs.',
-		});
-	}
+	if (Buffer.byteLength(JSON.stringify(body)) > MAX_BODY_BYTES) throw tooLarge(ctx, itemIndex);
 	return { kind, model, body };
 }

@@ -25,7 +25,8 @@ export type Watch = {
 	/** When the last check's answer arrived. */
 	lastCheckAt?: number;
 	nextAt: number;
-	checking: boolean;
+	/** The check in flight, if any: aborting it abandons the check (poller.ts). */
+	checking: AbortController | undefined;
 	/** The last status seen; none until a check got through. */
 	lastTask?: IminiTask;
 	/** Closes the task's entry in the delivery book. */

@@ -10,22 +10,51 @@ export class IminiHttpError extends Error {
 	readonly status: number;
 	readonly body: IminiErrorBody;
 	readonly retryAfterMs: number | undefined;
-	constructor(status: number, body: IminiErrorBody, retryAfterMs: number | undefined) {
+	/**
+	 * The answer carried imini's own error body (`{ error: { code, ... } }`): imini itself answered.
+	 * A gateway's or proxy's page in front of it proves nothing about what imini did.
+	 */
+	readonly fromImini: boolean;
+	/** Where a redirect (3xx) pointed, when it was one (never followed with the key). */
+	readonly location: string | undefined;
+	constructor(status: number, body: IminiErrorBody, retryAfterMs: number | undefined, fromImini = false, location?: string) {
 		super(body.message ?? `HTTP ${status}`);
 		this.name = 'IminiHttpError';
 		this.status = status;
 		this.body = body;
 		this.retryAfterMs = retryAfterMs;
+		this.fromImini = fromImini;
+		this.location = location;
 	}
 }
 
-/** No answer at all (connection refused or dropped, timeout, unreadable body). */
+/**
+ * No answer at all (connection refused or dropped, timeout, unreadable or cut-off body).
+ * `sent`: false when the request provably never left this machine (n8n's SSRF protection refused
+ * it, the name did not resolve, the connection was refused), so nothing can have happened on
+ * imini; true or unknown otherwise.
+ */
 export class IminiNetworkError extends Error {
 	readonly code: string | undefined;
-	constructor(message: string, code: string | undefined) {
+	readonly sent: boolean;
+	constructor(message: string, code: string | undefined, sent = true) {
 		super(message);
 		this.name = 'IminiNetworkError';
 		this.code = code;
+		this.sent = sent;
+	}
+}
+
+/**
+ * A result file that must not be taken, and that a retry would not change: too large, of a
+ * media type imini does not serve, or at (or redirected to) an address the node will not fetch.
+ */
+export class ResultFileError extends Error {
+	readonly reason: 'too large' | 'media type' | 'address';
+	constructor(reason: 'too large' | 'media type' | 'address', message: string) {
+		super(message);
+		this.name = 'ResultFileError';
+		this.reason = reason;
 	}
 }
 

@@ -3,8 +3,14 @@
 // another execution on the same account), around
 // the age they finished at (task-pace.ts); before that, around the catalog's estimate for the
 // model; without either, on imini's advice (first check after 2 s, then 2 s, 3 s, 5 s, 5 s ...).
-// A single loop sleeps until the next task is due and checks every due task at once, so 50
-// tasks cost one timer, not 50.
+// A single loop sleeps until the next task is due and starts every due check, so 50 tasks cost
+// one timer, not 50.
+//
+// Invariant kept here: one task's slow answer never delays another task's checks. Each check
+// runs on its own (at most `concurrency` at once); the loop never waits for a check to finish,
+// only for the next moment something is due. And no task outlives its deadline by more than
+// LAST_CHECK_GRACE_MS, whatever the network does: a check still unanswered then is abandoned
+// (its request aborted) and the task reported as still running, as last seen, with its id.
 //
 // Every check goes through the account's quota scheduler (quota.ts): under a rate limit a check
 // waits its turn there, and this task's next check is counted from when that answer arrived, so
@@ -28,8 +34,12 @@ export type DeliveryTracker = {
 };
 
 export type PollerOptions = {
-	/** One status check; `deadlineAt` is the task's deadline (a wait for the quota ends there). */
-	fetchTask: (kind: TaskKind, taskId: string, deadlineAt: number) => Promise<IminiTask>;
+	/**
+	 * One status check; `deadlineAt` is the task's deadline (a wait for the quota ends there).
+	 * `signal` aborts when the poller gives up on this check (its task's deadline has passed by
+	 * LAST_CHECK_GRACE_MS): the request and any retry wait should stop then.
+	 */
+	fetchTask: (kind: TaskKind, taskId: string, deadlineAt: number, signal: AbortSignal) => Promise<IminiTask>;
 	/** The user's polling options. */
 	bounds?: PollBounds;
 	/** What is known about task durations (the account's); without it, every task follows `fallback`. */
@@ -56,6 +66,16 @@ export type WaitOptions = {
 	/** The task as already looked up (Imini Wait): no check is spent to learn its model and age. */
 	seen?: IminiTask;
 };
+
+/**
+ * How long past its deadline a task's last check may still be answered. The last check is sent on
+ * the deadline itself; one that takes longer (a slow answer, retries, a wait for the quota) is
+ * abandoned, so a run ends at most this long after its last task's deadline.
+ */
+export const LAST_CHECK_GRACE_MS = 5_000;
+
+/** Checks in flight at once, when the caller does not say. */
+const DEFAULT_CONCURRENCY = 8;
 
 export class TaskPoller {
 	private readonly watches = new Set<Watch>();
@@ -99,7 +119,7 @@ export class TaskPoller {
 				checks: 0,
 				turn: (this.watched++ * GOLDEN) % 1,
 				nextAt: 0,
-				checking: false,
+				checking: undefined,
 				close: () => undefined,
 				resolve,
 				reject,
@@ -123,9 +143,11 @@ export class TaskPoller {
 	/**
 	 * `running` is cleared in the same tick as the loop finds nothing left to watch, so a task
 	 * added right after (by a caller resuming from the last resolve) always finds a loop to join.
+	 * The loop starts checks and never awaits them: a finished check wakes it.
 	 */
 	private async run(): Promise<void> {
 		const cancel = this.options.signal;
+		const concurrency = Math.max(1, this.options.concurrency ?? DEFAULT_CONCURRENCY);
 		for (;;) {
 			if (cancel?.aborted) this.rejectAll(cancel.reason);
 			if (this.watches.size === 0) {
@@ -133,21 +155,35 @@ export class TaskPoller {
 				return;
 			}
 			const now = this.clock.now();
-			const due = [...this.watches].filter((w) => w.nextAt <= now);
-			if (due.length > 0) {
-				await this.checkAll(due);
-				continue;
+			let wakeAt = Number.POSITIVE_INFINITY;
+			const due: Watch[] = [];
+			for (const watch of this.watches) {
+				if (watch.checking) {
+					// A check still unanswered past the grace is abandoned: the task is reported
+					// as last seen, and nothing else waited for it.
+					const giveUpAt = watch.deadlineAt + LAST_CHECK_GRACE_MS;
+					if (now >= giveUpAt) this.abandon(watch, now);
+					else wakeAt = Math.min(wakeAt, giveUpAt);
+				} else if (watch.nextAt <= now) due.push(watch);
+				else wakeAt = Math.min(wakeAt, watch.nextAt);
 			}
-			const nextAt = Math.min(...[...this.watches].map((w) => w.nextAt));
+			// Most overdue first; the rest wait for a free slot (a finished check wakes the loop).
+			due.sort((a, b) => a.nextAt - b.nextAt);
+			for (const watch of due) {
+				if (this.inFlight >= concurrency) break;
+				this.startCheck(watch);
+			}
+			if (due.length > 0 && this.inFlight < concurrency) continue;
 			const wake = new AbortController();
 			const onCancel = () => wake.abort();
 			cancel?.addEventListener('abort', onCancel, { once: true });
 			this.wake = wake;
-			this.sleepingUntil = nextAt;
+			this.sleepingUntil = wakeAt;
 			try {
-				await this.clock.sleep(nextAt - now, wake.signal);
+				if (Number.isFinite(wakeAt)) await this.clock.sleep(Math.max(0, wakeAt - now), wake.signal);
+				else await new Promise<void>((resolve) => wake.signal.addEventListener('abort', () => resolve(), { once: true }));
 			} catch {
-				// woken early: a new task is due sooner, or the execution was cancelled (checked above)
+				// woken early: a check finished, a new task is due sooner, or the execution was cancelled (checked above)
 			} finally {
 				cancel?.removeEventListener('abort', onCancel);
 				this.wake = undefined;
@@ -156,22 +192,44 @@ export class TaskPoller {
 		}
 	}
 
-	private async checkAll(due: Watch[]): Promise<void> {
-		const queue = [...due];
-		const workers = Array.from({ length: Math.min(this.options.concurrency ?? 8, queue.length) }, async () => {
-			for (let watch = queue.shift(); watch; watch = queue.shift()) await this.check(watch);
-		});
-		await Promise.all(workers);
+	private inFlight = 0;
+
+	private startCheck(watch: Watch): void {
+		const controller = new AbortController();
+		watch.checking = controller;
+		this.inFlight++;
+		this.check(watch, controller)
+			.catch((error: unknown) => {
+				// check() settles its own watch; this only guards the loop against a bug there.
+				if (this.watches.has(watch)) {
+					this.forget(watch);
+					watch.reject(error);
+				}
+			})
+			.finally(() => {
+				this.inFlight--;
+				if (watch.checking === controller) watch.checking = undefined;
+				this.wake?.abort();
+			});
 	}
 
-	private async check(watch: Watch): Promise<void> {
+	/** The task's last check went unanswered past the grace: report it as last seen, with its id. */
+	private abandon(watch: Watch, now: number): void {
+		watch.checking?.abort();
+		this.forget(watch);
+		const lastSeen = watch.lastTask ?? { task_id: watch.taskId, status: 'queued' };
+		watch.reject(new TaskTimeoutError(watch.kind, lastSeen, now - watch.startedAt));
+	}
+
+	private async check(watch: Watch, controller: AbortController): Promise<void> {
 		let task: IminiTask;
-		watch.checking = true;
 		try {
 			// The last check is due on the deadline itself and timers fire late: the quota scheduler
 			// still sends a call past its deadline when nothing holds it back (quota.ts).
-			task = await this.options.fetchTask(watch.kind, watch.taskId, watch.deadlineAt);
+			task = await this.options.fetchTask(watch.kind, watch.taskId, watch.deadlineAt, controller.signal);
 		} catch (error) {
+			// Abandoned (already reported), or the run is over: nothing more to say about it.
+			if (!this.watches.has(watch)) return;
 			this.forget(watch);
 			if (this.options.signal?.aborted) watch.reject(this.options.signal.reason);
 			else if (error instanceof QuotaExhaustedError && error.reason === 'deadline') {
@@ -181,9 +239,9 @@ export class TaskPoller {
 				watch.reject(new TaskTimeoutError(watch.kind, lastSeen, this.clock.now() - watch.startedAt, 'rate limit'));
 			} else watch.reject(error);
 			return;
-		} finally {
-			watch.checking = false;
 		}
+		if (!this.watches.has(watch)) return;
+		watch.checking = undefined;
 		const now = this.clock.now();
 		watch.checks++;
 		watch.lastCheckAt = now;
@@ -234,6 +292,7 @@ export class TaskPoller {
 
 	private rejectAll(reason: unknown): void {
 		for (const watch of this.watches) {
+			watch.checking?.abort();
 			watch.close();
 			watch.reject(reason);
 		}

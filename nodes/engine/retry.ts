@@ -5,22 +5,29 @@
 // scheduler (quota.ts) keeps it in line until the quota lets it through, without counting a
 // retry; a row never fails on a 429 while its deadline allows waiting.
 //
-// Submitting is not idempotent: imini has no idempotency key, so a retried submit whose first
-// attempt did create a task would be charged twice. A submit is therefore retried only when the
-// answer proves no task was made: 502 (the model service was unreachable; imini calls this
-// "usually safe to retry"). A 500, a timeout or a dropped connection after a submit is
-// reported, not retried. Polls and downloads are reads: retried on 500, 502 and network errors.
+// Invariant kept here: no submit is sent twice unless imini itself says to retry. Submitting is
+// not idempotent (imini has no idempotency key), so a retried submit whose first attempt did
+// create a task would be charged twice. A submit is retried only on imini's own 500 or 502,
+// answered with imini's error body: its docs advise retrying those two or three times, and its
+// published client retries submits on 5xx. A 502 page from a gateway in front of imini, a
+// timeout or a dropped connection proves nothing about the task, so it is reported ("may have
+// created a task"), never retried. A request that provably never left (`sent` false: refused by
+// n8n's SSRF protection, say) created nothing, and would fail the same way again: not retried.
+// Polls and downloads are reads: retried on 500, 502 and network errors.
 import { IminiHttpError, IminiNetworkError } from './errors';
 
 export type CallKind = 'submit' | 'read';
 
 export const MAX_RETRIES = 3;
+/** imini: retry 500 and 502 "two or three times"; a submit takes the lower count. */
+export const MAX_SUBMIT_RETRIES = 2;
 
 export function isRetryable(error: unknown, call: CallKind): boolean {
 	if (error instanceof IminiHttpError) {
-		return call === 'submit' ? error.status === 502 : [500, 502].includes(error.status);
+		if (call === 'submit') return error.fromImini && [500, 502].includes(error.status);
+		return [500, 502].includes(error.status);
 	}
-	return error instanceof IminiNetworkError && call === 'read';
+	return error instanceof IminiNetworkError && error.sent && call === 'read';
 }
 
 /**
@@ -51,7 +58,7 @@ export async function withRetries<T>(
 		try {
 			return { value: await attempt(attemptNumber), attempts: attemptNumber };
 		} catch (error) {
-			if (attemptNumber > MAX_RETRIES || !isRetryable(error, call)) {
+			if (attemptNumber > (call === 'submit' ? MAX_SUBMIT_RETRIES : MAX_RETRIES) || !isRetryable(error, call)) {
 				throw Object.assign(error as Error, { attempts: attemptNumber });
 			}
 			await env.sleep(retryDelayMs(error, attemptNumber, env.random));

@@ -6,7 +6,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 import type { TaskKind } from '../imini/task';
 import { PRODUCTION_BASE_URL } from '../imini/base-url';
-import { IminiHttpError, IminiNetworkError, QuotaExhaustedError } from '../engine/errors';
+import { IminiHttpError, IminiNetworkError, QuotaExhaustedError, ResultFileError } from '../engine/errors';
 import type { TaskSnapshot } from '../engine/errors';
 
 export type CallSite =
@@ -27,6 +27,15 @@ function messageFor(error: IminiHttpError, site: CallSite, credential: string): 
 	const retried = retriedNote(attemptsOf(error));
 	const said = error.body.message ? `: ${error.body.message}` : '';
 	const task = site.call === 'submit' ? '' : ` for task ${site.taskId}`;
+	if (site.call === 'download') return downloadMessage(error, site.taskId, retried);
+	if (error.status >= 300 && error.status < 400) {
+		const where = error.location ? ` to ${originOf(error.location)}` : '';
+		return `The Base URL answered with a redirect${where} (${error.status}); it was not followed, so the API key went nowhere else${site.call === 'submit' ? ' and no task was created' : ''}. Put the address imini's API answers at in the "Imini API" credential's Base URL.`;
+	}
+	if (site.call === 'submit' && !error.fromImini && error.status >= 500) {
+		// A gateway's page, not imini's answer: nothing proves the task was not made.
+		return `A server in front of imini answered HTTP ${error.status} while the task was being created${retried}. imini may have created a task for this item, so it was not resubmitted (a retry could be charged twice). Check your imini task history before running it again.`;
+	}
 	switch (error.status) {
 		case 400:
 			return error.body.code === 'INVALID_PROMPT' || /content|safety|sensitive|policy/i.test(error.body.message ?? '')
@@ -39,7 +48,6 @@ function messageFor(error: IminiHttpError, site: CallSite, credential: string): 
 		case 403:
 			return `imini refused access${said} (403). This API key may not use this model or endpoint.`;
 		case 404:
-			if (site.call === 'download') return `The result file of task ${site.taskId} is gone (404): imini only keeps results for a limited time.`;
 			// A submit has no task to be unknown, and an answer without imini's error body is not imini's.
 			if (site.call === 'submit' || !error.body.code) {
 				return `No imini API at this Base URL (404${error.body.code ? ` ${error.body.code}` : ''}). Open the credential "${credential}" and set Base URL to ${PRODUCTION_BASE_URL}, with nothing after it.`;
@@ -47,12 +55,49 @@ function messageFor(error: IminiHttpError, site: CallSite, credential: string): 
 			return `imini does not know ${site.kind === 'video' ? 'a video' : 'an image'} task "${site.taskId}" (404). If it is ${site.kind === 'video' ? 'an image' : 'a video'} task, set Task Type to ${site.kind === 'video' ? 'Image' : 'Video'} (or Auto-Detect); otherwise check the task ID and that it was made with the key of the credential "${credential}", or the task has expired.`;
 		case 500:
 			return site.call === 'submit'
-				? 'imini had an internal error while creating the task (500). The task may or may not exist, so it was not resubmitted (a retry could be charged twice). Check your imini task history before running again.'
+				? `imini had an internal error while creating the task${retried} (500). imini may have created a task for this item; it was retried only as imini advises. Check your imini task history before running again.`
 				: `imini had an internal error${task}${retried} (500). Try again later.`;
 		case 502:
 			return `imini's upstream model service is unavailable${task}${retried} (502). Try again later or pick another model.`;
 		default:
 			return `imini answered HTTP ${error.status}${task}${said}`;
+	}
+}
+
+function originOf(url: string): string {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return 'another address';
+	}
+}
+
+/** A result file's download, answered with an error status: a CDN's answer, not imini's API's. */
+function downloadMessage(error: IminiHttpError, taskId: string, retried: string): string {
+	switch (error.status) {
+		case 403:
+		case 404:
+			return `The result file of task ${taskId} could not be fetched (${error.status}), even with a fresh URL from a new status check: its URL has expired or the file is gone (imini keeps results for a limited time). Try Imini Get Task with this task ID.`;
+		default:
+			return `imini's file server answered HTTP ${error.status} for the result file of task ${taskId}${retried}. Fetch it again later with Imini Get Task.`;
+	}
+}
+
+/** The network failure in words; the raw text goes to the description (n8n swaps a message naming ECONNRESET & co. for its own). */
+function networkWords(error: IminiNetworkError): string {
+	switch (error.code) {
+		case 'ECONNRESET':
+			return 'the connection was closed';
+		case 'ECONNREFUSED':
+			return 'the connection was refused';
+		case 'ETIMEDOUT':
+		case 'ECONNABORTED':
+			return 'no answer in time';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'the host name did not resolve';
+		default:
+			return error.message.replace(/\b(ECONN\w+|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE)\b/g, 'network error');
 	}
 }
 
@@ -102,12 +147,36 @@ export function toNodeError(node: INode, error: unknown, site: CallSite, itemInd
 		});
 	}
 	if (error instanceof IminiNetworkError) {
-		const message =
-			site.call === 'submit'
-				? `No answer from imini while creating the task (${error.message}). The task may or may not exist, so it was not resubmitted. Check the Base URL in the credential and your imini task history.`
-				: `No answer from imini${site.call === 'poll' ? ` for task ${site.taskId}` : ''}${retriedNote(attemptsOf(error))} (${error.message}). Check the Base URL in the credential and your network.`;
+		const words = networkWords(error);
+		const retried = retriedNote(attemptsOf(error));
+		let message: string;
+		if (error.code === 'SSRF_BLOCKED') {
+			message = `n8n refused to send the request${site.call === 'download' ? ` for the result file of task ${site.taskId}` : site.call === 'poll' ? ` for task ${site.taskId}` : ''}: its SSRF protection (N8N_SSRF_PROTECTION_ENABLED) blocks this address${site.call === 'submit' ? ', so no task was created and nothing was charged' : ''}. To use a local imini mock, list its address in N8N_SSRF_ALLOWED_IP_RANGES or N8N_SSRF_ALLOWED_HOSTNAMES.`;
+		} else if (site.call === 'submit') {
+			message = error.sent
+				? `No answer from imini while creating the task (${words}). imini may have created a task for this item, so it was not resubmitted (a retry could be charged twice). Check your imini task history before running it again.`
+				: `The request to create the task could not be sent (${words}), so no task was created and nothing was charged. Check the Base URL in the "Imini API" credential and your network.`;
+		} else if (site.call === 'download') {
+			message = `The result file of task ${site.taskId} could not be downloaded${retried} (${words}). The task succeeded: fetch its file again with Imini Get Task.`;
+		} else {
+			message = `No answer from imini for task ${site.taskId}${retried} (${words}). Check the Base URL in the credential and your network.`;
+		}
 		// NodeOperationError, not NodeApiError: the latter swaps in n8n's generic text for ECONNREFUSED & co.
-		return new NodeOperationError(node, message, { itemIndex, description: error.code ? `network error ${error.code}` : undefined });
+		const nodeError = new NodeOperationError(node, message, {
+			itemIndex,
+			description: [error.code && `network error ${error.code}`, error.message !== words && error.message].filter(Boolean).join(': ') || undefined,
+		});
+		// NodeOperationError also swaps a message that merely mentions ECONNRESET & co. ("You can
+		// retry the request"): ours advises against a resubmit, and must stay as written.
+		nodeError.message = message;
+		return nodeError;
+	}
+	if (error instanceof ResultFileError) {
+		const taskId = site.call === 'submit' ? undefined : site.taskId;
+		return new NodeOperationError(node, `The result file of task ${taskId ?? '(unknown)'} was not taken: ${error.message}. The task itself succeeded on imini.`, {
+			itemIndex,
+			description: site.call === 'download' ? `task_id ${site.taskId}, url ${site.url}` : undefined,
+		});
 	}
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(node, error as Error, { itemIndex });
@@ -129,9 +198,9 @@ export function taskFailedError(node: INode, task: TaskSnapshot, itemIndex?: num
 
 /**
  * n8n shows a run as "canceled" (not failed) only when the error message says "canceled".
- * The message lists the tasks still running so nothing submitted is lost.
+ * `left` (TaskLedger.describeStopped) names every task of the run with its status, and every
+ * submit still on its way, so nothing submitted is lost.
  */
-export function cancelledError(node: INode, taskIds: string[]): NodeOperationError {
-	const pending = taskIds.length ? ` Tasks already submitted keep running on imini: ${taskIds.join(', ')}.` : '';
-	return new NodeOperationError(node, `Execution canceled while waiting for imini.${pending}`);
+export function cancelledError(node: INode, left: string): NodeOperationError {
+	return new NodeOperationError(node, `Execution canceled while waiting for imini.${left ? ` ${left}` : ''}`);
 }

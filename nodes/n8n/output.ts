@@ -36,9 +36,8 @@ export function requestJson(body: IDataObject): IDataObject {
  * Fields" (n8n's Edit Fields convention), the input item's fields first; the node's own fields win
  * a name clash.
  */
-export function withRequest(ctx: IExecuteFunctions, itemIndex: number, items: INodeExecutionData[], body: IDataObject): INodeExecutionData[] {
+export function withRequest(ctx: IExecuteFunctions, itemIndex: number, items: INodeExecutionData[], body: IDataObject, includeInput: boolean): INodeExecutionData[] {
 	const settings = requestJson(body);
-	const includeInput = ctx.getNodeParameter('options.includeInputFields', itemIndex, false) === true;
 	const input = includeInput ? (ctx.getInputData()[itemIndex]?.json ?? {}) : {};
 	for (const item of items) {
 		const json: IDataObject = { ...input };
@@ -49,6 +48,11 @@ export function withRequest(ctx: IExecuteFunctions, itemIndex: number, items: IN
 		item.json = json;
 	}
 	return items;
+}
+
+/** Include Other Input Fields, read before the submit like every other parameter of the item. */
+export function readIncludeInputFields(ctx: IExecuteFunctions, itemIndex: number): boolean {
+	return ctx.getNodeParameter('options.includeInputFields', itemIndex, false) === true;
 }
 
 export function submittedJson(kind: TaskKind, submitted: TaskSubmitted, model: string): IDataObject {
@@ -89,23 +93,47 @@ function fileName(prefix: string, taskId: string, index: number, url: string, mi
 	return `${prefix ? `${prefix}-` : ''}${taskId}-${index}${suffix}.${extension}`;
 }
 
+/** An expired result URL: a CDN's 403 or 404 (imini documents neither the lifetime nor the answer: **inferred**). */
+function isExpired(error: unknown): boolean {
+	return error instanceof IminiHttpError && (error.status === 403 || error.status === 404);
+}
+
+/**
+ * Downloads one result file. An expired URL is not the end: one fresh status check may hand out
+ * a new URL for the same file (`fresh` picks it from the task), and that one is tried before the
+ * item fails.
+ */
 async function downloadFile(
 	ctx: IExecuteFunctions,
 	client: IminiClient,
+	kind: TaskKind,
 	taskId: string,
 	url: string,
+	fresh: (task: IminiTask) => string | undefined,
 	name: (mimeType: string | undefined) => string,
 	itemIndex: number,
 ): Promise<IBinaryData> {
-	try {
-		const { value: file } = await client.download(url);
-		if (file.mimeType && !/^(image|video)\//.test(file.mimeType)) {
-			file.stream.resume();
-			throw new IminiHttpError(200, { message: `expected an image or video, got ${file.mimeType}` }, undefined);
+	let from = url;
+	const attempt = async (at: string) =>
+		await client.download(at, kind).then(
+			(downloaded) => ({ file: downloaded.value, error: undefined }),
+			(error: unknown) => ({ file: undefined, error }),
+		);
+	let result = await attempt(from);
+	if (result.file === undefined && isExpired(result.error)) {
+		// A status check that fails leaves the first error to report.
+		const task = await client.getTask(kind, taskId).then((checked) => checked.value, () => undefined);
+		const renewed = task && fresh(task);
+		if (renewed !== undefined) {
+			from = renewed;
+			result = await attempt(from);
 		}
-		return await ctx.helpers.prepareBinaryData(file.stream, name(file.mimeType), file.mimeType);
+	}
+	if (result.file === undefined) throw toNodeError(ctx.getNode(), result.error, { call: 'download', taskId, url: from }, itemIndex);
+	try {
+		return await ctx.helpers.prepareBinaryData(result.file.data, name(result.file.mimeType), result.file.mimeType);
 	} catch (error) {
-		throw toNodeError(ctx.getNode(), error, { call: 'download', taskId, url }, itemIndex);
+		throw toNodeError(ctx.getNode(), error, { call: 'download', taskId, url: from }, itemIndex);
 	}
 }
 
@@ -128,12 +156,13 @@ export async function taskItems(
 		const item: INodeExecutionData = { json };
 		if (download) {
 			const { fileNamePrefix: prefix, binaryPropertyName } = download;
+			const again = (fresh: IminiTask) => resultFiles(fresh)[index] as ResultFile | undefined;
 			item.binary = {
-				[binaryPropertyName]: await downloadFile(ctx, client, task.task_id, file.url, (mime) => fileName(prefix, task.task_id, index, file.url, mime), itemIndex),
+				[binaryPropertyName]: await downloadFile(ctx, client, kind, task.task_id, file.url, (fresh) => again(fresh)?.url, (mime) => fileName(prefix, task.task_id, index, file.url, mime), itemIndex),
 			};
 			if (download.downloadCover && file.cover_url) {
 				const coverUrl = file.cover_url;
-				item.binary.cover = await downloadFile(ctx, client, task.task_id, coverUrl, (mime) => fileName(prefix, task.task_id, index, coverUrl, mime, '-cover'), itemIndex);
+				item.binary.cover = await downloadFile(ctx, client, kind, task.task_id, coverUrl, (fresh) => again(fresh)?.cover_url, (mime) => fileName(prefix, task.task_id, index, coverUrl, mime, '-cover'), itemIndex);
 			}
 		}
 		items.push(item);

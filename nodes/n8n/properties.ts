@@ -59,7 +59,8 @@ export const timeoutProperty: INodeProperties = {
 	typeOptions: { minValue: 0 },
 	default: 0,
 	hint: `0 = automatic: ${imageTimeout / 60} minutes for pictures, ${videoTimeout / 60} minutes for a video, more for long videos and many pictures`,
-	description: 'How long to wait for the result, counted from when imini started the task. Waiting longer costs nothing extra.',
+	description:
+		'How long to wait for the result. Imini Generate counts from the submit; Imini Wait from when it starts waiting, or, when it parks the workflow, from when imini created the task. Waiting longer costs nothing extra.',
 };
 
 export const onTimeoutProperty: INodeProperties = {

@@ -48,7 +48,7 @@ if (flags.help) {
   --queue-quota-calls <n>  the same through the quota (--quota-requests, --quota-window) (default 5, quick 2)
   --long-tasks <n>     videos in the long-tasks figure, each its own execution, on 2 slots (default 4, quick 4)
   --long-task-time <s> how long each of those videos takes (default 40, quick 30)
-  --only <list>        comma-separated subset of: batch,polling,quota,storm,memory,capacity,queue,long-tasks
+  --only <list>        comma-separated subset of: batch,polling,slowcheck,quota,storm,memory,capacity,queue,long-tasks
 
 BENCH_DUMP=<file> saves the batch's raw request traces as JSON.`);
 	process.exit(0);
@@ -87,4 +87,4 @@ export const settings = {
 export type Settings = typeof settings;
 
 /** The figures to measure (--only), all by default. */
-export const only = new Set((flags.only ?? 'batch,polling,quota,storm,memory,capacity,queue,long-tasks').split(',').map((s) => s.trim()));
+export const only = new Set((flags.only ?? 'batch,polling,slowcheck,quota,storm,memory,capacity,queue,long-tasks').split(',').map((s) => s.trim()));

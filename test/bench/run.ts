@@ -8,6 +8,8 @@
 //             mock through Prism: all in flight vs. one at a time (sampled, extrapolated).
 //   polling   detection delay and polls per task of the node's schedule vs. fixed 5 s / 10 s,
 //             on virtual time through the real TaskPoller.
+//   slowcheck how late the other tasks of a run are noticed when one status answer is slow, the
+//             poller before issue 23 (test/bench/before/) vs now, side by side on virtual time.
 //   quota     N rows through the real node against a rate quota whose 429s carry no
 //             Retry-After: wall time against the quota's bound, rows delivered, 429s served.
 //   storm     N one-row executions at once on one key vs one execution of N rows, same quota:
@@ -41,6 +43,7 @@ import { pollingFigure } from './figures/polling.ts';
 import { longTasksFigure } from './figures/long-tasks.ts';
 import { queueFigure } from './figures/queue.ts';
 import { quotaFigure } from './figures/quota.ts';
+import { slowCheckFigure } from './figures/slow-check.ts';
 import { stormFigure } from './figures/storm.ts';
 import { out, sec } from './output.ts';
 
@@ -53,6 +56,7 @@ out(
 const figures: Array<[string, (settings: Settings) => Promise<void>]> = [
 	['batch', batchFigure],
 	['polling', pollingFigure],
+	['slowcheck', slowCheckFigure],
 	['quota', quotaFigure],
 	['storm', stormFigure],
 	['memory', memoryFigure],

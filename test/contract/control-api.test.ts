@@ -52,7 +52,7 @@ describe('the clock: a 10-minute video deadline in a second', () => {
 	it('refuses a body it cannot read with a 400 that says what to send', async () => {
 		const answer = await control(mock.current, 'POST', '/mock/clock', { advance: -5 });
 		expect(answer.status).toBe(400);
-		expect(answer.body.error.message).toBe('advance must be a number of seconds, at least 0.');
+		expect(answer.body.error.message).toBe('advance must be a number of seconds from 0 to 315360000 (ten years).');
 	});
 });
 

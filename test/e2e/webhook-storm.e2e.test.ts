@@ -69,4 +69,19 @@ describe(`${CALLS} webhook calls of one prompt each, at once, on one key (${QUOT
 		expect(mock.stats.rateLimited).toBeLessThan(CALLS);
 		expect(formatViolations(mock.violations)).toBe('');
 	}, 600_000);
+
+	it('one call whose prompts partly fail: every prompt is answered, in order, a failed one with its reason and task ID', async () => {
+		const prompts = ['a fox', 'refused [mock unsafe]', 'a hare', 'blocked [mock fail]'];
+		const answer = await postWebhook(`${n8n.url}/webhook/${path}`, { prompts });
+		expect(answer.status).toBe(200);
+		const rows = answer.body as Array<{ prompt: string; row: number; error?: string; task_id: string; image_base64?: string }>;
+		expect(rows.map((r) => r.prompt)).toEqual(prompts);
+		expect(rows.map((r) => r.row)).toEqual([0, 1, 2, 3]);
+		expect(rows[0].image_base64).toBeDefined();
+		expect(rows[2].image_base64).toBeDefined();
+		expect(rows[1].error).toContain('content safety');
+		expect(rows[1].task_id).toBe('');
+		expect(rows[3].error).toMatch(/^imini task task_\d+ failed: CONTENT_POLICY_VIOLATION/);
+		expect(rows[3].task_id).toMatch(/^task_\d+$/);
+	}, 600_000);
 });

@@ -4,14 +4,26 @@ import { delayBeforeCheck, scheduleWithin, vendorSchedule } from '../../nodes/en
 import type { Clock } from '../../nodes/engine/clock';
 import { TaskTimeoutError } from '../../nodes/engine/errors';
 import type { IminiTask } from '../../nodes/imini/task';
+import { VirtualClock as EventClock } from '../harness/virtual-clock';
 
+/**
+ * Discrete-event time (test/harness/virtual-clock.ts) that runs itself: timers fire in order,
+ * and every pending callback (a check in flight) runs before time moves on, as with real time.
+ */
 class VirtualClock implements Clock {
-	time = 0;
-	now = () => this.time;
+	private readonly events = new EventClock();
+	private running = false;
+	get time(): number {
+		return this.events.now();
+	}
+	now = () => this.events.now();
 	sleep = async (ms: number, signal: AbortSignal) => {
-		if (signal.aborted) throw new Error('aborted');
-		this.time += ms;
-		await Promise.resolve();
+		const slept = this.events.sleep(ms, signal);
+		if (!this.running) {
+			this.running = true;
+			void this.events.run().finally(() => (this.running = false));
+		}
+		await slept;
 	};
 }
 

@@ -1,13 +1,16 @@
 import { IminiHttpError, IminiNetworkError } from '../../nodes/engine/errors';
 import { isRetryable, parseRetryAfter, retryDelayMs, withRetries } from '../../nodes/engine/retry';
 
-const http = (status: number, retryAfterMs?: number) => new IminiHttpError(status, { code: 'X', message: 'm' }, retryAfterMs);
+/** An answer with imini's own error body (`fromImini`). */
+const http = (status: number, retryAfterMs?: number) => new IminiHttpError(status, { code: 'X', message: 'm' }, retryAfterMs, true);
+/** A gateway's or proxy's page in front of imini: no imini error body. */
+const gateway = (status: number) => new IminiHttpError(status, { status }, undefined, false);
 
 describe('which failures are retried', () => {
 	it.each([
 		[429, false, false],
 		[502, true, true],
-		[500, false, true],
+		[500, true, true],
 		[400, false, false],
 		[401, false, false],
 		[402, false, false],
@@ -16,6 +19,19 @@ describe('which failures are retried', () => {
 	])('HTTP %i: submit %s, read %s', (status, submit, read) => {
 		expect(isRetryable(http(status), 'submit')).toBe(submit);
 		expect(isRetryable(http(status), 'read')).toBe(read);
+	});
+
+	it("a gateway's 5xx page is retried as a read, never as a submit: it proves nothing about the task", () => {
+		for (const status of [500, 502, 503, 504]) {
+			expect(isRetryable(gateway(status), 'submit')).toBe(false);
+		}
+		expect(isRetryable(gateway(502), 'read')).toBe(true);
+	});
+
+	it('a request that never left is not retried: it would fail the same way, and created nothing', () => {
+		const blocked = new IminiNetworkError('The request was blocked because it resolves to a restricted IP address', 'SSRF_BLOCKED', false);
+		expect(isRetryable(blocked, 'read')).toBe(false);
+		expect(isRetryable(blocked, 'submit')).toBe(false);
 	});
 
 	it('a 429 is never a retry: the quota scheduler keeps the call in line instead', () => {
@@ -60,6 +76,17 @@ describe('withRetries', () => {
 		expect(attempts).toBe(4);
 		expect((error as { attempts: number }).attempts).toBe(4);
 		expect(slept).toEqual([250, 500, 1000]);
+	});
+
+	it('retries a submit at most twice (imini: "two or three times")', async () => {
+		let attempts = 0;
+		await expect(
+			withRetries('submit', { sleep: async () => undefined, random: () => 0 }, async () => {
+				attempts++;
+				throw http(500);
+			}),
+		).rejects.toMatchObject({ status: 500, attempts: 3 });
+		expect(attempts).toBe(3);
 	});
 
 	it('never retries a 402', async () => {

@@ -214,11 +214,14 @@ describe('errors a user can act on', () => {
 		expect(h.mock.stats.submits - before).toBe(1);
 	});
 
-	it('500 on submit is not retried: the task may exist, and a retry could be charged twice', async () => {
+	it("imini's own 500 on submit is retried twice, as imini advises, then reported: the task may exist", async () => {
 		const before = h.mock.stats.submits;
-		const result = await h.run({ nodes: [generate(image('boom [mock submit=500x1]'))] });
+		const since = h.mock.requests().at(-1)?.seq ?? 0;
+		const result = await h.run({ nodes: [generate(image('boom [mock submit=500]'))] });
 		expect(result.error).toMatchObject({ httpCode: '500' });
-		expect(result.error!.message).toContain('was not resubmitted');
+		expect(result.error!.message).toContain('(after 3 attempts)');
+		expect(result.error!.message).toContain('imini may have created a task for this item');
+		expect(h.mock.requests(since).filter((e) => e.method === 'POST')).toHaveLength(3);
 		expect(h.mock.stats.submits).toBe(before);
 	});
 
@@ -305,6 +308,7 @@ describe('the API key', () => {
 		for (const result of [good, bad, net]) {
 			expect(JSON.stringify(result.run)).not.toContain(SECRET);
 		}
-		expect(net.error!.message).toContain('No answer from imini while creating the task');
+		// Nothing listens on port 9: the request never left, so no task can exist.
+		expect(net.error!.message).toContain('The request to create the task could not be sent (the connection was refused), so no task was created');
 	});
 });

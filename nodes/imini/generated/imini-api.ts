@@ -311,12 +311,13 @@ export interface components {
             /**
              * @description Only 1K is rendered: imini downgrades other values to 1K (documented), so a request
              *     with `2K` succeeds with a 1K image. Which other values it accepts is not listed; this
-             *     contract takes the tiers of the other Nano Banana models, `2K` and `4K` **(inferred)**.
-             *     `x-rendered` lists what is actually rendered: the n8n node offers only that.
+             *     contract takes the tiers of the other Nano Banana models, `512`, `2K` and `4K`
+             *     **(inferred)**: "other resolutions are downgraded", not refused. `x-rendered` lists
+             *     what is actually rendered: the n8n node offers only that.
              * @default 1K
              * @enum {string}
              */
-            resolution?: "1K" | "2K" | "4K";
+            resolution?: "512" | "1K" | "2K" | "4K";
         };
         NanoBananaProRequest: {
             /**
@@ -403,6 +404,7 @@ export interface components {
              * @enum {string}
              */
             model: "kling/kling-v3";
+            /** @description Required. That an empty prompt is refused is **(inferred)**; the docs list the field as required and say no more. */
             prompt: string;
             /**
              * @default 720P
@@ -432,6 +434,7 @@ export interface components {
              * @enum {string}
              */
             model: "kling/kling-v3-omni";
+            /** @description Required. That an empty prompt is refused is **(inferred)**; the docs list the field as required and say no more. */
             prompt: string;
             /**
              * @default 720P
