@@ -92,8 +92,8 @@ export class TaskTimeoutError<Task extends TaskSnapshot = TaskSnapshot> extends 
 		const seconds = waitedMs < 10_000 ? (waitedMs / 1000).toFixed(1) : String(Math.round(waitedMs / 1000));
 		super(
 			reason === 'rate limit'
-				? `Task ${lastTask.task_id} was last seen ${lastTask.status} and imini's rate limit allowed no further status check within its ${seconds} s. It keeps running on imini: use Imini Wait with this task ID to keep waiting, or raise the timeout.`
-				: `Task ${lastTask.task_id} is still ${lastTask.status} after ${seconds} s. Use Imini Wait with this task ID to keep waiting, or raise the timeout.`,
+				? `Task ${lastTask.task_id} was last seen ${lastTask.status} and imini's rate limit allowed no further status check within its ${seconds} s. It keeps running on imini.`
+				: `Task ${lastTask.task_id} is still ${lastTask.status} after ${seconds} s.`,
 		);
 		this.name = 'TaskTimeoutError';
 		this.kind = kind;

@@ -29,8 +29,17 @@ export type SettleOptions = {
 	onStillRunning?: () => void;
 };
 
+/**
+ * The deadline passed. What to do next depends on where the user stands: from Imini Generate,
+ * hand the task ID to Imini Wait; inside Imini Wait, wait longer or park between checks.
+ */
 function timeoutError(ctx: IExecuteFunctions, error: TaskTimeoutError, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), error.message, {
+	const inWait = /\.iminiWait(Tool)?$/.test(ctx.getNode().type);
+	const next = inWait
+		? "Raise this node's Timeout, or turn on Park the Workflow Between Checks to wait for long tasks."
+		: 'Use Imini Wait with this task ID to keep waiting, or raise the timeout.';
+	const message = `${error.message} ${next}`;
+	return new NodeOperationError(ctx.getNode(), message, {
 		itemIndex,
 		description: `task_id ${error.lastTask.task_id}. The task keeps running on imini; nothing is lost.`,
 	});

@@ -236,6 +236,17 @@ describe('errors a user can act on', () => {
 		expect(h.mock.stats.polls - pollsBefore).toBe(4);
 	});
 
+	it('the deadline inside Imini Wait says what to do there, not to use Imini Wait', async () => {
+		const result = await h.run({
+			nodes: [
+				generate(image('slow one [mock time=60000]', { waitForCompletion: false })),
+				node('Wait', WAIT, { taskId: '={{ $json.task_id }}', timeout: 0.3, options: fastPolling }),
+			],
+		});
+		expect(result.error!.message).toMatch(/^Task task_\d+ is still (queued|processing) after 0\.\d s\. Raise this node's Timeout, or turn on Park the Workflow Between Checks/);
+		expect(result.error!.message).not.toContain('Use Imini Wait');
+	});
+
 	it('a failed task reports its code and ID', async () => {
 		const result = await h.run({ nodes: [generate(image('blocked [mock fail]'))] });
 		expect(result.error!.message).toMatch(/^imini task task_\d+ failed: CONTENT_POLICY_VIOLATION/);
