@@ -21,7 +21,8 @@ export class IminiGenerate implements INodeType {
 		description: 'Create pictures or videos from a prompt with imini: Nano Banana, GPT Image, Kling, Seedance or HappyHorse',
 		documentationUrl: USAGE_DOCS_URL,
 		defaults: { name: 'Imini Generate' },
-		usableAsTool: true,
+		// An AI agent reads this description: it gets links it can pass on, never files.
+		usableAsTool: { replacements: { description: 'Creates pictures or videos with imini from a prompt (Nano Banana, GPT Image, Kling, Seedance, HappyHorse), waits until they are done and returns their URLs, not the files' } },
 		inputs: [NodeConnectionTypes.Main],
 		// A task still running at the timeout (On Timeout: Output the Task as Still Running) gets an
 		// output of its own, so that it never passes for a finished one.

@@ -58,10 +58,29 @@ function describeIssue(issue: z.core.$ZodIssue, body: IDataObject): string {
 	if (field === 'prompt' && typeof given === 'string') {
 		const length = [...given].length;
 		const limit = /at most (\d+)/.exec(issue.message)?.[1];
-		if (limit) return `Prompt: ${length.toLocaleString('en-US')} characters, more than this model's ${Number(limit).toLocaleString('en-US')}. Shorten it, or pick a model that takes longer prompts (GPT Image 2 takes 32,000).`;
+		if (limit) return promptTooLong(length, Number(limit));
 		if (length === 0) return 'Prompt: empty. This model needs a prompt: type one, or map a field of the input to it.';
 	}
 	return `${name}: ${quoted(given)} ${issue.message}`;
+}
+
+/** A prompt over its model's limit, with its own length (in characters, as imini counts them). */
+function promptTooLong(length: number, limit: number): string {
+	return `Prompt: ${length.toLocaleString('en-US')} characters, more than this model's ${limit.toLocaleString('en-US')}. Shorten it, or pick a model that takes longer prompts (GPT Image 2 takes 32,000).`;
+}
+
+/** Characters (code points) of `text`, counted without copying it. */
+function characters(text: string): number {
+	let pairs = 0;
+	for (let i = 0; i < text.length - 1; i++) {
+		const high = text.charCodeAt(i);
+		const low = text.charCodeAt(i + 1);
+		if (high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+			pairs++;
+			i++;
+		}
+	}
+	return text.length - pairs;
 }
 
 type ReferenceEntry = { source?: 'binary' | 'url'; binaryProperty?: string; url?: string; referenceType?: string };
@@ -231,7 +250,7 @@ function readPrompt(ctx: IExecuteFunctions, itemIndex: number, modelName: string
 	}
 	const prompt = String(value).trim();
 	if (promptMax !== undefined && prompt.length > 2 * promptMax) {
-		throw new NodeOperationError(ctx.getNode(), `${modelName} cannot take this input: Prompt: must be at most ${promptMax} characters`, {
+		throw new NodeOperationError(ctx.getNode(), `${modelName} cannot take this input: ${promptTooLong(characters(prompt), promptMax)}`, {
 			itemIndex,
 			description: 'Nothing was sent to imini and no credits were used. Fix the parameter and run again.',
 		});

@@ -17,7 +17,8 @@ export class IminiGetTask implements INodeType {
 		description: 'Look once at how an imini task is doing, and get its pictures or video when it is done',
 		documentationUrl: USAGE_DOCS_URL,
 		defaults: { name: 'Imini Get Task' },
-		usableAsTool: true,
+		// An AI agent reads this description: it gets links it can pass on, never files.
+		usableAsTool: { replacements: { description: 'Looks once at an imini task by its task ID: returns its status and, when it is done, the URLs of its pictures or video' } },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'iminiApi', required: true }],

@@ -55,7 +55,8 @@ export class IminiWait implements INodeType {
 		description: 'Wait until an imini task is done and get its pictures or video',
 		documentationUrl: USAGE_DOCS_URL,
 		defaults: { name: 'Imini Wait' },
-		usableAsTool: true,
+		// An AI agent reads this description: it gets links it can pass on, never files.
+		usableAsTool: { replacements: { description: 'Waits until an imini task is done, by its task ID, and returns the URLs of its pictures or video' } },
 		inputs: [NodeConnectionTypes.Main],
 		outputs,
 		credentials: [{ name: 'iminiApi', required: true }],

@@ -23,7 +23,8 @@ const CHAT_TRIGGER = 'When chat message received';
 const AGENT = 'AI Agent';
 const DRAW = 'Draw Picture';
 /** The fields of Imini Generate's normal output for one image. */
-const IMAGE_FIELDS = ['completed_at', 'created_at', 'file_count', 'file_index', 'height', 'kind', 'model', 'request_id', 'status', 'submit_request_id', 'task_id', 'url', 'width'];
+// The task and its file's URL, with the prompt and the settings that made it.
+const IMAGE_FIELDS = ['aspect_ratio', 'completed_at', 'created_at', 'file_count', 'file_index', 'height', 'kind', 'model', 'prompt', 'request_id', 'resolution', 'status', 'submit_request_id', 'task_id', 'url', 'width'];
 
 const example = () => exampleWorkflows().find((w) => w.id === 'iminiEx6AgentChat')!.json as unknown as WorkflowJson;
 
@@ -198,7 +199,7 @@ describe('the agent example (06), chatted with through its chat trigger', () => 
 	it('the model reads that it gets URLs, and sees prompt as required and the other arguments as optional', () => {
 		const [first] = model.requests;
 		const tool = first.request.tools?.find((t) => t.function.name === 'Draw_Picture')?.function;
-		expect(tool?.description).toContain('waits and returns the files as binary data (to an AI agent: their URLs)');
+		expect(tool?.description).toContain('waits until they are done and returns their URLs, not the files');
 		expect(tool?.parameters?.required).toEqual(['prompt']);
 		expect(Object.keys(tool?.parameters?.properties ?? {})).toEqual(['prompt', 'aspect_ratio', 'resolution']);
 	});

@@ -18,8 +18,9 @@ describe.each<[string, INodeType]>([
 	['Imini Get Task', new IminiGetTask()],
 	['Imini Wait', new IminiWait()],
 ])('%s', (_name, nodeType) => {
-	it('is usable as a tool', () => {
-		expect(nodeType.description.usableAsTool).toBe(true);
+	it('is usable as a tool, and tells an agent it gets URLs, not files', () => {
+		const { usableAsTool } = nodeType.description;
+		expect(typeof usableAsTool === 'object' && usableAsTool.replacements?.description).toMatch(/returns .*URLs/);
 	});
 
 	it('shows Download Results on the node and hides it on the tool', () => {
