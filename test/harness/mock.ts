@@ -43,7 +43,10 @@ export async function callApi(
 	const key = options.key === undefined ? mock.apiKey : options.key;
 	// `direct` skips Prism and talks to the simulator itself (for faults Prism cannot forward).
 	const base = options.direct ? mock.controlUrl : mock.url;
+	// A fresh connection per call (`reset`): a kept-alive socket the mock closes just as it is
+	// reused answers ECONNRESET on a loaded machine, which says nothing about the mock.
 	const answer = await request(`${base}${path}`, {
+		reset: true,
 		method,
 		headers: {
 			...(key === null ? {} : { authorization: `Bearer ${key}` }),
@@ -64,7 +67,7 @@ export async function callApi(
 }
 
 export async function download(url: string): Promise<{ status: number; type: string | undefined; bytes: Buffer }> {
-	const answer = await request(url);
+	const answer = await request(url, { reset: true });
 	const bytes = Buffer.from(await answer.body.arrayBuffer());
 	const type = answer.headers['content-type'];
 	return { status: answer.statusCode, type: typeof type === 'string' ? type : undefined, bytes };
