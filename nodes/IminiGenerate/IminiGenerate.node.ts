@@ -18,11 +18,12 @@ export class IminiGenerate implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: modelSubtitle,
-		description: 'Create pictures or videos from a prompt with imini: Nano Banana, GPT Image, Kling, Seedance or HappyHorse',
+		description:
+			// Also the description an AI agent reads of the tool variant (n8n uses the node's own at run time).
+			'Create pictures or videos from a prompt with imini: Nano Banana, GPT Image, Kling, Seedance or HappyHorse. Returns the files, or their links when an AI agent uses it as a tool',
 		documentationUrl: USAGE_DOCS_URL,
 		defaults: { name: 'Imini Generate' },
-		// An AI agent reads this description: it gets links it can pass on, never files.
-		usableAsTool: { replacements: { description: 'Creates pictures or videos with imini from a prompt (Nano Banana, GPT Image, Kling, Seedance, HappyHorse), waits until they are done and returns their URLs, not the files' } },
+		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		// A task still running at the timeout (On Timeout: Output the Task as Still Running) gets an
 		// output of its own, so that it never passes for a finished one.

@@ -14,11 +14,12 @@ export class IminiGetTask implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: taskSubtitle('status'),
-		description: 'Look once at how an imini task is doing, and get its pictures or video when it is done',
+		description:
+			// Also the description an AI agent reads of the tool variant (n8n uses the node's own at run time).
+			'Look once at how an imini task is doing, and get its pictures or video when it is done (their links when an AI agent uses it as a tool)',
 		documentationUrl: USAGE_DOCS_URL,
 		defaults: { name: 'Imini Get Task' },
-		// An AI agent reads this description: it gets links it can pass on, never files.
-		usableAsTool: { replacements: { description: 'Looks once at an imini task by its task ID: returns its status and, when it is done, the URLs of its pictures or video' } },
+		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'iminiApi', required: true }],

@@ -52,11 +52,12 @@ export class IminiWait implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: taskSubtitle('wait'),
-		description: 'Wait until an imini task is done and get its pictures or video',
+		description:
+			// Also the description an AI agent reads of the tool variant (n8n uses the node's own at run time).
+			'Wait until an imini task is done and get its pictures or video (their links when an AI agent uses it as a tool)',
 		documentationUrl: USAGE_DOCS_URL,
 		defaults: { name: 'Imini Wait' },
-		// An AI agent reads this description: it gets links it can pass on, never files.
-		usableAsTool: { replacements: { description: 'Waits until an imini task is done, by its task ID, and returns the URLs of its pictures or video' } },
+		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs,
 		credentials: [{ name: 'iminiApi', required: true }],

@@ -199,7 +199,7 @@ describe('the agent example (06), chatted with through its chat trigger', () => 
 	it('the model reads that it gets URLs, and sees prompt as required and the other arguments as optional', () => {
 		const [first] = model.requests;
 		const tool = first.request.tools?.find((t) => t.function.name === 'Draw_Picture')?.function;
-		expect(tool?.description).toContain('waits until they are done and returns their URLs, not the files');
+		expect(tool?.description).toContain('Returns the files, or their links when an AI agent uses it as a tool');
 		expect(tool?.parameters?.required).toEqual(['prompt']);
 		expect(Object.keys(tool?.parameters?.properties ?? {})).toEqual(['prompt', 'aspect_ratio', 'resolution']);
 	});

@@ -18,9 +18,9 @@ describe.each<[string, INodeType]>([
 	['Imini Get Task', new IminiGetTask()],
 	['Imini Wait', new IminiWait()],
 ])('%s', (_name, nodeType) => {
-	it('is usable as a tool, and tells an agent it gets URLs, not files', () => {
-		const { usableAsTool } = nodeType.description;
-		expect(typeof usableAsTool === 'object' && usableAsTool.replacements?.description).toMatch(/returns .*URLs/);
+	it('is usable as a tool, and tells an agent it gets links, not files', () => {
+		expect(nodeType.description.usableAsTool).toBe(true);
+		expect(nodeType.description.description).toContain('links when an AI agent uses it as a tool');
 	});
 
 	it('shows Download Results on the node and hides it on the tool', () => {
