@@ -1,5 +1,5 @@
-// The engine's one clock. Timers go through n8n's `sleep` (community nodes may not use
-// setTimeout), which is the engine's only touch of n8n; tests pass a virtual clock instead.
+// The engine's one clock. Timers go through n8n's `sleep` (community nodes may not start timers
+// of their own), which is the engine's only touch of n8n; tests pass a virtual clock instead.
 import { sleep as n8nSleep } from 'n8n-workflow';
 
 export type Clock = {
