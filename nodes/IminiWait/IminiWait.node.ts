@@ -127,6 +127,7 @@ export class IminiWait implements INodeType {
 					download: readDownload(this, itemIndex),
 					onTimeout: readOnTimeout(this, itemIndex),
 					seen: task,
+					nextStep: "Raise this node's Timeout, or turn on Park the Workflow Between Checks to wait for long tasks.",
 				});
 			});
 		}
@@ -144,6 +145,7 @@ export class IminiWait implements INodeType {
 				seen: task,
 				download: readDownload(this, itemIndex),
 				onTimeout: readOnTimeout(this, itemIndex),
+				nextStep: "Raise this node's Timeout to keep waiting: the task keeps running on imini.",
 			});
 			if (outcome.parkUntil !== undefined) parkUntil.set(itemIndex, outcome.parkUntil);
 			return outcome.items;

@@ -27,18 +27,16 @@ export type SettleOptions = {
 	onTimeout: 'error' | 'output';
 	/** Told when the task is output as still running (On Timeout), so the node can route it apart. */
 	onStillRunning?: () => void;
+	/** What the user can do when the deadline passes, from this node (default: Imini Generate's). */
+	nextStep?: string;
 };
 
-/**
- * The deadline passed. What to do next depends on where the user stands: from Imini Generate,
- * hand the task ID to Imini Wait; inside Imini Wait, wait longer or park between checks.
- */
-function timeoutError(ctx: IExecuteFunctions, error: TaskTimeoutError, itemIndex: number): NodeOperationError {
-	const inWait = /\.iminiWait(Tool)?$/.test(ctx.getNode().type);
-	const next = inWait
-		? "Raise this node's Timeout, or turn on Park the Workflow Between Checks to wait for long tasks."
-		: 'Use Imini Wait with this task ID to keep waiting, or raise the timeout.';
-	const message = `${error.message} ${next}`;
+/** From Imini Generate: the task ID goes on to Imini Wait. Imini Wait gives its own next step. */
+const GENERATE_NEXT_STEP = 'Use Imini Wait with this task ID to keep waiting, or raise the timeout.';
+
+/** The deadline passed: the facts (the engine's error), then what the user can do from this node. */
+function timeoutError(ctx: IExecuteFunctions, error: TaskTimeoutError, itemIndex: number, nextStep = GENERATE_NEXT_STEP): NodeOperationError {
+	const message = `${error.message} ${nextStep}`;
 	return new NodeOperationError(ctx.getNode(), message, {
 		itemIndex,
 		description: `task_id ${error.lastTask.task_id}. The task keeps running on imini; nothing is lost.`,
@@ -66,7 +64,7 @@ export async function settle(
 				options.onStillRunning?.();
 				return await taskItems(ctx, run.client, kind, created(error.lastTask as IminiTask), null, itemIndex);
 			}
-			throw timeoutError(ctx, error, itemIndex);
+			throw timeoutError(ctx, error, itemIndex, options.nextStep);
 		}
 		throw toNodeError(ctx.getNode(), error, { call: 'poll', kind, taskId }, itemIndex);
 	}
@@ -84,6 +82,8 @@ export type ParkOptions = {
 	seen?: IminiTask;
 	download: FileOptions | null;
 	onTimeout: 'error' | 'output';
+	/** What the user can do when the deadline passes, from this node. */
+	nextStep?: string;
 };
 
 export type ParkOutcome = {
@@ -125,7 +125,7 @@ export async function settleOrPark(
 		const plan = planPark({ now, createdAt, deadlineAt, inMemoryMs: options.inMemoryMs, longestIntervalMs: options.longestIntervalMs });
 		if (plan.action === 'timeout') {
 			const timedOut = new TaskTimeoutError(kind, task, now - createdAt);
-			if (options.onTimeout === 'error') throw timeoutError(ctx, timedOut, itemIndex);
+			if (options.onTimeout === 'error') throw timeoutError(ctx, timedOut, itemIndex, options.nextStep);
 			// Out of Done with its status: looping it back would only time out again.
 			return { items: [{ json: { ...taskJson(kind, task), timed_out: true } }] };
 		}
