@@ -34,6 +34,8 @@ export const CREDENTIAL_TYPE = 'iminiApi';
 /** imini recommends a 30 s client timeout for submissions. */
 export const SUBMIT_TIMEOUT_MS = 30_000;
 const READ_TIMEOUT_MS = 30_000;
+/** The largest piece the pass-through hands n8n's store (see store()). */
+const PIECE_BYTES = 16 * 1024;
 /** Longest silence while a result file downloads: a backstop (the stall rule cuts sooner). */
 const DOWNLOAD_IDLE_TIMEOUT_MS = 30_000;
 
@@ -279,23 +281,24 @@ export function createIminiClient(
 			return { file: await ctx.helpers.prepareBinaryData(Buffer.concat(head), name, mimeType), heldBytesPeak };
 		}
 
-		// 3. The rest streams through. `readableLength` is what waits in a stream's buffer: the
-		// socket's (not yet read) and the pass-through's (not yet taken by n8n's store).
+		// 3. The rest streams through, in pieces of at most PIECE_BYTES: the pass-through buffers
+		// up to 16 pieces for n8n's store (Node's object-mode default), so its memory is 16
+		// pieces, not 16 socket reads. `readableLength` is what waits in each stream: bytes in
+		// the socket's, pieces in the pass-through's.
 		const through: { body?: FileStream } = {};
 		const held = (chunk: Buffer) => {
-			heldBytesPeak = Math.max(heldBytesPeak, stream.readableLength + chunk.length + (through.body?.readableLength ?? 0));
+			heldBytesPeak = Math.max(heldBytesPeak, stream.readableLength + chunk.length + (through.body?.readableLength ?? 0) * PIECE_BYTES);
 		};
 		const body = (through.body = stream.compose(async function* (source: AsyncIterable<Buffer>) {
 			// The first bytes go first, then are dropped.
-			while (head.length) {
-				const chunk = head.shift()!;
+			for (let chunk = head.shift(); chunk !== undefined; chunk = head.shift()) {
 				held(chunk);
-				yield chunk;
+				for (let at = 0; at < chunk.length; at += PIECE_BYTES) yield chunk.subarray(at, at + PIECE_BYTES);
 			}
 			for await (const chunk of source) {
 				count(chunk);
 				held(chunk);
-				yield chunk;
+				for (let at = 0; at < chunk.length; at += PIECE_BYTES) yield chunk.subarray(at, at + PIECE_BYTES);
 			}
 			whole();
 		}) as unknown as FileStream);
@@ -333,6 +336,10 @@ export function createIminiClient(
 					throw cut ?? error;
 				}
 				stream = response.body as FileStream;
+				if (cut) {
+					stream.destroy();
+					throw cut;
+				}
 				const location = header(response, 'location');
 				if (response.statusCode >= 300 && response.statusCode < 400 && location) {
 					stream.resume();
