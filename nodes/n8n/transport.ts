@@ -221,9 +221,11 @@ export function createIminiClient(
 		let cutOff = false;
 		let heldBytesPeak = 0;
 		// Only a failure of the socket's stream is a cut-off body (retried); n8n's own (a full disk)
-		// is not.
+		// is not. The listener stays for the stream's life: a connection that closes early emits
+		// its error after the pass-through has finished with it, and an error nobody listens to
+		// would bring down n8n's process.
 		let socketError: unknown;
-		stream.once('error', (error) => (socketError ??= error));
+		stream.on('error', (error) => (socketError ??= error));
 		const count = (chunk: Buffer) => {
 			size += chunk.length;
 			progress(chunk.length);
@@ -302,6 +304,8 @@ export function createIminiClient(
 			}
 			whole();
 		}) as unknown as FileStream);
+		// Its failures reach us through prepareBinaryData; this keeps a late one from going unheard.
+		body.on('error', () => undefined);
 		try {
 			return { file: await ctx.helpers.prepareBinaryData(body, name, mimeType), heldBytesPeak };
 		} catch (error) {
