@@ -6,6 +6,7 @@
 // downloads one URL the way Imini Generate does (createIminiClient, toNodeError).
 import { createEngine } from '../harness/n8n-engine/engine';
 import { Container, core } from '../harness/n8n-engine/environment';
+import { databaseRows } from '../harness/n8n-engine/binary-store';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeConnectionTypes } from 'n8n-workflow';
@@ -50,8 +51,8 @@ class FetchFile implements INodeType {
 
 const mock = useMock({ prism: false });
 const credentials = () => ({ iminiApi: { apiKey: mock.current.apiKey, baseUrl: mock.current.url } });
-const engine = () =>
-	createEngine({ nodeTypes: { gen: new IminiGenerate(), fetch: new FetchFile() }, credentialTypes: [new IminiApi()], credentials: credentials(), binaryDataMode: 'filesystem' });
+let binaryDataMode: 'filesystem' | 'database' = 'filesystem';
+const engine = () => createEngine({ nodeTypes: { gen: new IminiGenerate(), fetch: new FetchFile() }, credentialTypes: [new IminiApi()], credentials: credentials(), binaryDataMode });
 const cred = { iminiApi: { id: '1', name: 'i' } };
 
 /** A finished task of `kind` whose files the mock serves as `directives` say; its file URL. */
@@ -85,6 +86,7 @@ function storedFiles(): string[] {
 
 beforeEach(() => {
 	limits = DEFAULT_DOWNLOAD_LIMITS;
+	binaryDataMode = 'filesystem';
 	accounts.forgetIdle();
 });
 
@@ -171,5 +173,19 @@ describe('a file that fails a check', () => {
 		expect(result.status).toBe('success');
 		// The file and n8n's metadata beside it.
 		expect(storedFiles().length).toBe(before + 2);
+	});
+});
+
+describe("in n8n's database binary mode (queue mode's default)", () => {
+	it('a file refused midway inserts nothing; a whole one, one row', async () => {
+		binaryDataMode = 'database';
+		limits = { ...DEFAULT_DOWNLOAD_LIMITS, maxBytes: { image: 2 * MB, video: 2 * MB } };
+		const rows = databaseRows.length;
+		const endless = await fetch('image', await task('image', 'download=huge'));
+		expect(endless.error!.message).toMatch(/the file is larger than 2 MB/);
+		expect(databaseRows.length).toBe(rows);
+		const whole = await fetch('image', await task('image', 'time=100'));
+		expect(whole.status).toBe('success');
+		expect(databaseRows.slice(rows)).toEqual([expect.objectContaining({ mimeType: 'image/png', fileSize: whole.output('Fetch')[0].binary!.data.bytes })]);
 	});
 });
