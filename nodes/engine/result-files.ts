@@ -44,7 +44,7 @@ export const DEFAULT_STALL_RULE: StallRule = { floorBytes: 32 * 1024, windowMs: 
 export type DownloadLimits = {
 	/** Largest file taken, by kind of task (bytes). */
 	maxBytes: Record<TaskKind, number>;
-	/** Time for a whole body to arrive (one attempt, from the request), by kind of task. */
+	/** Time for a whole body to arrive (one attempt, from its headers), by kind of task. */
 	bodyDeadlineMs: Record<TaskKind, number>;
 	/** When an attempt counts as stalled (default DEFAULT_STALL_RULE). */
 	stall?: StallRule;
@@ -67,7 +67,7 @@ export const SNIFF_BYTES = 16;
 export type BodyCut = { reason: 'deadline' | 'stall'; bytes: number };
 
 /**
- * Watches one download attempt, from its request on: `cut` is called (once) when the whole body
+ * Watches one download's body, from its headers on: `cut` is called (once) when the whole body
  * has not arrived by `deadlineMs`, or when fewer than the stall rule's floor arrived in its
  * window, counted from the last moment the floor was reached (so the body is cut exactly one
  * window after it last made progress, however it trickled before). `progress` counts bytes as

@@ -36,7 +36,7 @@ export const SUBMIT_TIMEOUT_MS = 30_000;
 const READ_TIMEOUT_MS = 30_000;
 /** The largest piece the pass-through hands n8n's store (see store()). */
 const PIECE_BYTES = 16 * 1024;
-/** Longest silence while a result file downloads: a backstop (the stall rule cuts sooner). */
+/** Longest wait for a result file's headers, and longest silence after (the stall rule cuts a body sooner). */
 const DOWNLOAD_IDLE_TIMEOUT_MS = 30_000;
 
 export type Attempted<T> = { value: T; attempts: number };
@@ -316,7 +316,7 @@ export function createIminiClient(
 
 	/**
 	 * GETs a result file, following safe redirects by hand (each hop checked), without the key,
-	 * and streams it into n8n's binary data. Each hop is watched from its request on.
+	 * and streams it into n8n's binary data.
 	 */
 	async function fetchFile(url: string, kind: TaskKind, fileName: (mimeType: string) => string): Promise<{ file: IBinaryData; heldBytesPeak: number }> {
 		let current = url;
@@ -324,44 +324,33 @@ export function createIminiClient(
 		for (let hop = 0; ; hop++) {
 			const refused = refuseResultUrl(current, root, previous);
 			if (refused) throw new ResultFileError('address', `the result URL ${previous ? `redirected to ${current}, which` : current} was not fetched: ${refused}`);
-			const cutter = new AbortController();
-			let stream: FileStream | undefined;
+			const response = await send({ method: 'GET', url: current, encoding: 'stream', timeout: DOWNLOAD_IDLE_TIMEOUT_MS }, false);
+			const stream = response.body as FileStream;
+			const location = header(response, 'location');
+			if (response.statusCode >= 300 && response.statusCode < 400 && location) {
+				stream.resume();
+				if (hop >= MAX_RESULT_REDIRECTS) throw new ResultFileError('address', `the result URL redirected more than ${MAX_RESULT_REDIRECTS} times`);
+				previous = current;
+				current = new URL(location, current).toString();
+				continue;
+			}
+			if (response.statusCode < 200 || response.statusCode >= 300) {
+				stream.resume();
+				throw new IminiHttpError(response.statusCode, { status: response.statusCode }, parseRetryAfter(header(response, 'retry-after'), Date.now()));
+			}
+			const announced = Number(header(response, 'content-length'));
+			const expected = header(response, 'content-length') !== undefined && Number.isFinite(announced) ? announced : undefined;
+			if (expected !== undefined && expected > limits.maxBytes[kind]) {
+				stream.destroy();
+				throw new ResultFileError('too large', `the file is ${Math.round(expected / 1024 / 1024)} MB, more than the ${Math.round(limits.maxBytes[kind] / 1024 / 1024)} MB taken`);
+			}
+			// The body is watched from its headers on (the wait for them is bounded by the idle timeout).
 			let cut: IminiNetworkError | undefined;
 			const watch = watchBody(realClock, limits.bodyDeadlineMs[kind], stall, (why) => {
 				cut = cutError(why, kind);
-				cutter.abort(cut);
-				stream?.destroy(cut);
+				stream.destroy(cut);
 			});
 			try {
-				let response: IN8nHttpFullResponse;
-				try {
-					response = await send({ method: 'GET', url: current, encoding: 'stream', timeout: DOWNLOAD_IDLE_TIMEOUT_MS }, false, cutter.signal);
-				} catch (error) {
-					throw cut ?? error;
-				}
-				stream = response.body as FileStream;
-				if (cut) {
-					stream.destroy();
-					throw cut;
-				}
-				const location = header(response, 'location');
-				if (response.statusCode >= 300 && response.statusCode < 400 && location) {
-					stream.resume();
-					if (hop >= MAX_RESULT_REDIRECTS) throw new ResultFileError('address', `the result URL redirected more than ${MAX_RESULT_REDIRECTS} times`);
-					previous = current;
-					current = new URL(location, current).toString();
-					continue;
-				}
-				if (response.statusCode < 200 || response.statusCode >= 300) {
-					stream.resume();
-					throw new IminiHttpError(response.statusCode, { status: response.statusCode }, parseRetryAfter(header(response, 'retry-after'), Date.now()));
-				}
-				const announced = Number(header(response, 'content-length'));
-				const expected = header(response, 'content-length') !== undefined && Number.isFinite(announced) ? announced : undefined;
-				if (expected !== undefined && expected > limits.maxBytes[kind]) {
-					stream.destroy();
-					throw new ResultFileError('too large', `the file is ${Math.round(expected / 1024 / 1024)} MB, more than the ${Math.round(limits.maxBytes[kind] / 1024 / 1024)} MB taken`);
-				}
 				return await store(stream, expected, header(response, 'content-type'), kind, fileName, watch.progress, () => cut);
 			} finally {
 				watch.stop();

@@ -60,7 +60,7 @@ describe('a body that stalls', () => {
 		expect(result.at).toBe(rule.windowMs);
 	});
 
-	it('a body that sends nothing at all (no headers either) is cut at the window', async () => {
+	it('a body that sends nothing after its headers is cut at the window', async () => {
 		const clock = new VirtualClock();
 		const result = await onVirtualTime(clock, body(clock, [[3_600_000, 1]]));
 		expect(result).toEqual({ cut: { reason: 'stall', bytes: 0 }, at: rule.windowMs });
