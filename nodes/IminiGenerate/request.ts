@@ -91,7 +91,7 @@ type BodyBudget = { bytes: number };
 function tooLarge(ctx: IExecuteFunctions, itemIndex: number): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), 'The request is larger than imini\'s 64 MB limit', {
 		itemIndex,
-		description: 'Reference images from binary data are sent inline. Use smaller images, fewer of them, or public URLs.',
+		description: 'Reference images from files of the input item are sent inside the request. Use smaller images, fewer of them, or public links.',
 	});
 }
 
