@@ -207,3 +207,21 @@ describe("the editor's Docs links", () => {
 		expect(existsSync(join(ROOT, 'docs/credential.md'))).toBe(true);
 	});
 });
+
+describe('the pictures', () => {
+	// Every picture in examples/screenshots/ is shown by a page, and each is made by a browser test
+	// (the editor suite, or the mock's console test), so `UPDATE_SCREENSHOTS=1` renews them all
+	// and none goes stale by hand.
+	const DIR = 'examples/screenshots';
+	const pictures = readdirSync(join(ROOT, DIR)).filter((name) => name.endsWith('.png'));
+	const shown = new Set(PAGES.flatMap(({ page }) => linkTargets(readFileSync(join(ROOT, page), 'utf8')).map((target) => relative(ROOT, resolve(dirname(join(ROOT, page)), target)))));
+	const makers = ['test/e2e/editor.e2e.test.ts', 'test/mock/console.e2e.test.ts'].map((file) => readFileSync(join(ROOT, file), 'utf8')).join('\n');
+
+	it('there are pictures, and the editor suite makes the README\'s', () => {
+		expect(pictures).toEqual(expect.arrayContaining(['node-panel.png', 'credential.png', 'canvas-example-01.png', 'canvas-example-08.png']));
+	});
+
+	it.each(pictures)('%s is shown by a page and made by a browser test', (name) => {
+		expect({ name, shown: shown.has(`${DIR}/${name}`), made: makers.includes(`'${name}'`) }).toEqual({ name, shown: true, made: true });
+	});
+});
