@@ -15,7 +15,7 @@ const MB = 1024 * 1024;
 const TARGET = { liveBytes: 10 * MB, riseBytes: 100 * MB };
 
 /**
- * The image figure as last published (docs/performance.md, downloads streamed, before issue 23
+ * The image figure as last published (docs/admin/performance.md, downloads streamed, before issue 23
  * held each file whole), and issue 28's re-run of the whole-file downloads it replaced, for
  * comparison on the same machine kind: [rise, live after GC] by Max Tasks In Flight.
  */
