@@ -35,7 +35,7 @@ export function createDownloads(services: MockServices) {
 			}
 			const fault = own ?? rated?.fault;
 			if (fault) journal.fault(res, `${own ? 'prompt: download' : 'fault-rate: download'}: ${downloadFaultName(fault)}`);
-			await serveFile(res, { id, name, kind: file.kind, bytes: () => resultFiles.bytes(file) }, fault, () => stats.files++);
+			await serveFile(res, { id, name, kind: file.kind, bytes: () => resultFiles.bytes(file), paddedTo: task.directives.fileBytes }, fault, () => stats.files++);
 		},
 	};
 }

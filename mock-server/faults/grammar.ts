@@ -10,6 +10,8 @@
 //      time=<ms>            this task takes <ms> from submit to settled
 //      slow=<ms>            every answer about this task is delayed by <ms>
 //      download=<dfault>    every download of the task's files answers <dfault>
+//      size=<n>[K|M|G]      the task's videos are served <n> bytes long (K, M, G: KiB, MiB, GiB;
+//                           at most MAX_FILE_BYTES): the rendered MP4, padded (faults/file-replies.ts)
 //  <fault> is an HTTP status (400 401 402 403 404 429 500 502), `drop` (the connection is
 //  destroyed without an answer), `malformed` (200 with a broken JSON body), `offspec` (200 with
 //  well-formed JSON that breaks the contract: proof that Prism's check can fail), `gateway` (a
@@ -43,6 +45,16 @@ export type DownloadFault =
 	| { kind: 'redirect' }
 	| { kind: 'redirect-local' };
 
+/** The largest file `size=` may ask for (2 GiB): enough for any video, small enough for any disk. */
+export const MAX_FILE_BYTES = 2 * 1024 ** 3;
+
+function parseFileBytes(text: string): number {
+	const match = /^(\d+(?:\.\d+)?)([kmg]?)$/i.exec(text);
+	const bytes = match ? Math.round(Number(match[1]) * 1024 ** ' kmg'.indexOf(match[2].toLowerCase() || ' ')) : Number.NaN;
+	if (!(bytes > 0) || bytes > MAX_FILE_BYTES) throw new FaultSyntaxError(`A file size of "${text}" is not one the mock serves: use bytes, or K, M or G, up to 2G.`);
+	return bytes;
+}
+
 /** The longest delay a fault may ask for: a mock that can be told to hold connections for ever is a hazard. */
 export const MAX_SLOW_MS = 120_000;
 
@@ -57,6 +69,8 @@ export type PromptDirectives = {
 	unsafe: boolean;
 	timeMs?: number;
 	slowMs?: number;
+	/** `size=`: the task's videos are served this many bytes long. */
+	fileBytes?: number;
 	/** The directives as written in the prompt, e.g. ['fail=CONTENT_POLICY_VIOLATION', 'poll2=500']. */
 	tags: string[];
 };
@@ -126,9 +140,11 @@ export function parsePromptDirectives(prompt: string): PromptDirectives {
 				directives.timeMs = Number(rawValue);
 			} else if (key === 'slow' && rawValue && /^\d+$/.test(rawValue)) {
 				directives.slowMs = boundedMs(rawValue);
+			} else if (key === 'size' && rawValue) {
+				directives.fileBytes = parseFileBytes(rawValue);
 			} else {
 				throw new FaultSyntaxError(
-					`Unknown mock directive "${word}". Known: submit=<fault>[xN], poll=<fault>, pollN=<fault>, fail[=CODE], unsafe, time=<ms>, slow=<ms>, download=<dfault>[xN].`,
+					`Unknown mock directive "${word}". Known: submit=<fault>[xN], poll=<fault>, pollN=<fault>, fail[=CODE], unsafe, time=<ms>, slow=<ms>, download=<dfault>[xN], size=<n>[K|M|G].`,
 				);
 			}
 		}

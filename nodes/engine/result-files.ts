@@ -15,27 +15,102 @@
 //   A missing or generic Content-Type is settled by the file's first bytes. SVG, HTML and the
 //   like are refused: an SVG can carry script.
 // - A file is whole: its bytes must match a Content-Length when one is announced; a body that
-//   breaks off or trickles past its deadline is retried as a read, then reported with the task.
+//   breaks off, stalls (BodyWatch) or trickles past its deadline is retried as a read, then
+//   reported with the task.
+// - A file is never held whole in memory: it streams into n8n's binary data through the checks
+//   (n8n/transport.ts); only its first bytes are kept apart, to tell its type before n8n stores
+//   anything.
+import type { Clock } from './clock';
 import type { TaskKind } from '../imini/task';
 
 /** At most this many redirects are followed for a result file. */
 export const MAX_RESULT_REDIRECTS = 3;
 
+/**
+ * A download is stalled when fewer than `floorBytes` arrive in `windowMs` (curl's low-speed
+ * limit): a link that slow is not slow, it is stuck, and waiting for the body's deadline would
+ * hold the run for minutes.
+ */
+export type StallRule = { floorBytes: number; windowMs: number };
+
+/**
+ * 32 KB in 10 s. The window is what keeps a stuck CDN within a minute of the task: an attempt
+ * is cut after 10 s, and four attempts with the read backoff between them (at most 1 + 2 + 4 s
+ * doubled by jitter: 14 s) end in at most 54 s. Any real link, even a poor mobile one, moves
+ * 32 KB in far less than 10 s.
+ */
+export const DEFAULT_STALL_RULE: StallRule = { floorBytes: 32 * 1024, windowMs: 10_000 };
+
 export type DownloadLimits = {
 	/** Largest file taken, by kind of task (bytes). */
 	maxBytes: Record<TaskKind, number>;
-	/** Time for a whole body to arrive (one attempt), by kind of task. */
+	/** Time for a whole body to arrive (one attempt, from its headers), by kind of task. */
 	bodyDeadlineMs: Record<TaskKind, number>;
+	/** When an attempt counts as stalled (default DEFAULT_STALL_RULE). */
+	stall?: StallRule;
 };
 
 /**
- * Generous for imini's files (a 4K PNG is about 20 MB, a 15 s 1080P MP4 a few tens of MB) and
- * bounded: the file is held in memory while it is checked, at most one per item in flight.
+ * Generous for imini's files (a 4K PNG is about 20 MB, a 15 s 1080P MP4 a few tens of MB).
+ * The size bounds what lands in n8n's binary data, not memory: files stream through.
  */
 export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = {
 	maxBytes: { image: 64 * 1024 * 1024, video: 512 * 1024 * 1024 },
 	bodyDeadlineMs: { image: 120_000, video: 600_000 },
+	stall: DEFAULT_STALL_RULE,
 };
+
+/** Bytes of a file's start its type is told from (sniffMediaType reads 12). */
+export const SNIFF_BYTES = 16;
+
+/** Why a body was cut by its watch. */
+export type BodyCut = { reason: 'deadline' | 'stall'; bytes: number };
+
+/**
+ * Watches one download's body, from its headers on: `cut` is called (once) when the whole body
+ * has not arrived by `deadlineMs`, or when fewer than the stall rule's floor arrived in its
+ * window, counted from the last moment the floor was reached (so the body is cut exactly one
+ * window after it last made progress, however it trickled before). `progress` counts bytes as
+ * they arrive; `stop` ends the watch (the body is whole, or failed otherwise). Timers go through
+ * `clock`: n8n's sleep in the node, a virtual clock in tests.
+ */
+export function watchBody(clock: Clock, deadlineMs: number, rule: StallRule, cut: (why: BodyCut) => void): { progress(bytes: number): void; stop(): void } {
+	const stopped = new AbortController();
+	let bytes = 0;
+	/** Bytes and time when the floor was last reached. */
+	let markBytes = 0;
+	let markAt = clock.now();
+	let done = false;
+	const end = (reason: BodyCut['reason']) => {
+		if (done) return;
+		done = true;
+		stopped.abort();
+		cut({ reason, bytes });
+	};
+	const ignore = () => undefined;
+	clock.sleep(deadlineMs, stopped.signal).then(() => end('deadline'), ignore);
+	void (async () => {
+		for (;;) {
+			const due = markAt + rule.windowMs;
+			await clock.sleep(Math.max(0, due - clock.now()), stopped.signal);
+			// The mark moved while this sleep ran: the next check is one window after it.
+			if (markAt + rule.windowMs <= clock.now()) return end('stall');
+		}
+	})().catch(ignore);
+	return {
+		progress(count: number) {
+			bytes += count;
+			if (bytes - markBytes >= rule.floorBytes) {
+				markBytes = bytes;
+				markAt = clock.now();
+			}
+		},
+		stop() {
+			done = true;
+			stopped.abort();
+		},
+	};
+}
 
 const served: Record<string, string> = {
 	'image/png': 'png',

@@ -110,12 +110,14 @@ async function downloadFile(
 	taskId: string,
 	url: string,
 	fresh: (task: IminiTask) => string | undefined,
-	name: (mimeType: string | undefined) => string,
+	name: (mimeType: string) => string,
 	itemIndex: number,
 ): Promise<IBinaryData> {
 	let from = url;
+	// The file streams into n8n's binary data as it downloads (n8n/transport.ts): what the item
+	// carries is n8n's reference to it, never the bytes held here.
 	const attempt = async (at: string) =>
-		await client.download(at, kind).then(
+		await client.download(at, kind, name).then(
 			(downloaded) => ({ file: downloaded.value, error: undefined }),
 			(error: unknown) => ({ file: undefined, error }),
 		);
@@ -130,11 +132,7 @@ async function downloadFile(
 		}
 	}
 	if (result.file === undefined) throw toNodeError(ctx.getNode(), result.error, { call: 'download', taskId, url: from }, itemIndex);
-	try {
-		return await ctx.helpers.prepareBinaryData(result.file.data, name(result.file.mimeType), result.file.mimeType);
-	} catch (error) {
-		throw toNodeError(ctx.getNode(), error, { call: 'download', taskId, url: from }, itemIndex);
-	}
+	return result.file;
 }
 
 /** Output items for a task as it is now; downloads its files when it has succeeded and `download` is on. */
@@ -150,7 +148,7 @@ export async function taskItems(
 	const files = resultFiles(task);
 	if (files.length === 0) return [{ json: base }];
 	const items: INodeExecutionData[] = [];
-	// One file at a time per task: with many tasks in flight, memory is bounded by tasks, not files.
+	// One file at a time per task: connections and stream buffers are bounded by tasks in flight, not files.
 	for (const [index, file] of files.entries()) {
 		const json: IDataObject = { ...base, file_index: index, file_count: files.length, ...file };
 		const item: INodeExecutionData = { json };

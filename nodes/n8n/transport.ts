@@ -9,17 +9,24 @@
 //   (`disableFollowRedirect`): a redirect is reported, with where it pointed.
 // - Result files never carry the key, follow only safe redirects (checked hop by hop, by hand)
 //   and are taken only whole, bounded, and of a media type imini serves (engine/result-files.ts).
+// - Result files are never held whole in memory: each streams from the socket into n8n's binary
+//   data through a pass-through that counts it against its Content-Length and the size cap, and
+//   is cut at its deadline or when it stalls; its type is told from its first bytes before n8n
+//   stores anything. A file that fails a check fails the stream, so n8n's store keeps nothing of
+//   it (filesystem mode writes to a temporary file it removes; database mode inserts only a
+//   whole file).
 // - A request n8n refused to send (its SSRF protection) is reported as never sent, naming the
 //   setting, so a submit can say that no task exists.
 import { NodeOperationError, sleep } from 'n8n-workflow';
-import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { normalizeBaseUrl } from '../imini/base-url';
 import type { IminiTask, TaskKind, TaskSubmitted } from '../imini/task';
 import { IminiHttpError, IminiNetworkError, ResultFileError } from '../engine/errors';
 import type { IminiErrorBody } from '../engine/errors';
 import type { QuotaLane, QuotaSchedulers } from '../engine/quota';
-import { DEFAULT_DOWNLOAD_LIMITS, MAX_RESULT_REDIRECTS, refuseResultUrl, resultMediaType } from '../engine/result-files';
-import type { DownloadLimits } from '../engine/result-files';
+import { realClock } from '../engine/clock';
+import { DEFAULT_DOWNLOAD_LIMITS, DEFAULT_STALL_RULE, MAX_RESULT_REDIRECTS, SNIFF_BYTES, refuseResultUrl, resultMediaType, watchBody } from '../engine/result-files';
+import type { BodyCut, DownloadLimits } from '../engine/result-files';
 import { parseRetryAfter, withRetries } from '../engine/retry';
 import type { CallKind, RetryEnvironment } from '../engine/retry';
 
@@ -27,7 +34,9 @@ export const CREDENTIAL_TYPE = 'iminiApi';
 /** imini recommends a 30 s client timeout for submissions. */
 export const SUBMIT_TIMEOUT_MS = 30_000;
 const READ_TIMEOUT_MS = 30_000;
-/** Longest silence while a result file downloads (the whole body has its own deadline). */
+/** The largest piece the pass-through hands n8n's store (see store()). */
+const PIECE_BYTES = 16 * 1024;
+/** Longest wait for a result file's headers, and longest silence after (the stall rule cuts a body sooner). */
 const DOWNLOAD_IDLE_TIMEOUT_MS = 30_000;
 
 export type Attempted<T> = { value: T; attempts: number };
@@ -35,8 +44,15 @@ export type Attempted<T> = { value: T; attempts: number };
 /** A readable stream of the file, as n8n's httpRequest hands it over. */
 type FileStream = Extract<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], { pipe: unknown }>;
 
-/** A result file, whole, checked, in memory (bounded by DownloadLimits.maxBytes). */
-export type DownloadedFile = { data: Buffer; mimeType: string };
+/** A result file, whole and checked, stored in n8n's binary data (in the execution's mode). */
+export type DownloadedFile = IBinaryData;
+
+/**
+ * What a download held in memory at most at one moment (bytes): the bytes waiting in the socket's
+ * stream, in the pass-through and on their way to n8n's store. A constant (a few stream buffers),
+ * whatever the file's size.
+ */
+export type HeldBytes = { heldBytesPeak: number };
 
 export type SubmitHooks = {
 	/** Called as each attempt leaves (after any wait for the quota): from now on a task may exist. */
@@ -51,8 +67,11 @@ export interface IminiClient {
 	 * the check (its request and its retries).
 	 */
 	getTask(kind: TaskKind, taskId: string, deadlineAt?: number, signal?: AbortSignal): Promise<Attempted<IminiTask>>;
-	/** A result file of a task of `kind`. */
-	download(url: string, kind: TaskKind): Promise<Attempted<DownloadedFile>>;
+	/**
+	 * A result file of a task of `kind`, streamed into n8n's binary data under the name
+	 * `fileName` gives for its media type (by default, the URL's last path segment).
+	 */
+	download(url: string, kind: TaskKind, fileName?: (mimeType: string) => string): Promise<Attempted<DownloadedFile> & HeldBytes>;
 }
 
 const paths = {
@@ -98,49 +117,6 @@ function anyOf(...signals: Array<AbortSignal | undefined>): AbortSignal | undefi
 /** Seconds as a person reads them: 0.5 s, 12 s. */
 function seconds(ms: number): string {
 	return ms < 10_000 ? `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s` : `${Math.round(ms / 1000)} s`;
-}
-
-/**
- * Reads a whole body, refusing it past `maxBytes` and breaking it off at `deadlineMs` (n8n's
- * `timeout` counts only silence, so a body that trickles would otherwise never end).
- */
-async function readWhole(stream: FileStream, expectedBytes: number | undefined, maxBytes: number, deadlineMs: number, signal: AbortSignal | undefined): Promise<Buffer> {
-	const timer = new AbortController();
-	let timedOut = false;
-	sleep(deadlineMs, anyOf(timer.signal, signal)).then(
-		() => {
-			timedOut = true;
-			stream.destroy();
-		},
-		() => undefined,
-	);
-	const chunks: Buffer[] = [];
-	let size = 0;
-	let tooLarge = false;
-	let broken = false;
-	try {
-		for await (const chunk of stream as AsyncIterable<Buffer>) {
-			size += chunk.length;
-			if (size > maxBytes) {
-				tooLarge = true;
-				break;
-			}
-			chunks.push(chunk);
-		}
-	} catch {
-		broken = true;
-	} finally {
-		timer.abort();
-	}
-	// The body's own failure is reported in our words below (n8n's would be a bare "aborted").
-	if (tooLarge || broken || timedOut) stream.destroy();
-	if (tooLarge) throw new ResultFileError('too large', `the file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`);
-	if (timedOut) throw new IminiNetworkError(`the file did not arrive within ${seconds(deadlineMs)} (${size} bytes so far)`, 'EBODYTIMEOUT');
-	if (broken) throw new IminiNetworkError(`the download broke off after ${size}${expectedBytes === undefined ? '' : ` of ${expectedBytes}`} bytes`, 'ETRUNCATED');
-	if (expectedBytes !== undefined && size !== expectedBytes) {
-		throw new IminiNetworkError(`the file was cut off: ${size} of ${expectedBytes} bytes arrived`, 'ETRUNCATED');
-	}
-	return Buffer.concat(chunks);
 }
 
 /**
@@ -214,8 +190,135 @@ export function createIminiClient(
 		);
 	}
 
-	/** GETs a result file, following safe redirects by hand (each hop checked), without the key. */
-	async function fetchFile(url: string, kind: TaskKind): Promise<DownloadedFile> {
+	const stall = limits.stall ?? DEFAULT_STALL_RULE;
+
+	/** What a watch's cut says, in words the error message reuses. */
+	function cutError(cut: BodyCut, kind: TaskKind): IminiNetworkError {
+		return cut.reason === 'deadline'
+			? new IminiNetworkError(`the file did not arrive within ${seconds(limits.bodyDeadlineMs[kind])} (${cut.bytes} bytes so far)`, 'EBODYTIMEOUT')
+			: new IminiNetworkError(`the download stalled: less than ${Math.round(stall.floorBytes / 1024)} KB arrived in ${seconds(stall.windowMs)} (${cut.bytes} bytes so far)`, 'ESTALLED');
+	}
+
+	/**
+	 * Streams one response body into n8n's binary data, checked on the way: its first bytes are
+	 * read apart to tell its type (nothing is stored when it is refused), then the rest passes
+	 * through a generator that counts it against the cap and, at its end, against Content-Length;
+	 * a failed check fails the stream, so n8n's store drops what it had written. `cutBy` is the
+	 * attempt's watch (deadline, stall), which destroys the socket's stream with its own reason.
+	 */
+	async function store(
+		stream: FileStream,
+		expected: number | undefined,
+		declared: string | undefined,
+		kind: TaskKind,
+		fileName: (mimeType: string) => string,
+		progress: (bytes: number) => void,
+		cutBy: () => IminiNetworkError | undefined,
+	): Promise<{ file: IBinaryData; heldBytesPeak: number }> {
+		const maxBytes = limits.maxBytes[kind];
+		let size = 0;
+		let tooLarge = false;
+		let cutOff = false;
+		let heldBytesPeak = 0;
+		// Only a failure of the socket's stream is a cut-off body (retried); n8n's own (a full disk)
+		// is not. The listener stays for the stream's life: a connection that closes early emits
+		// its error after the pass-through has finished with it, and an error nobody listens to
+		// would bring down n8n's process.
+		let socketError: unknown;
+		stream.on('error', (error) => (socketError ??= error));
+		const count = (chunk: Buffer) => {
+			size += chunk.length;
+			progress(chunk.length);
+			if (size > maxBytes) {
+				tooLarge = true;
+				throw new ResultFileError('too large', `the file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`);
+			}
+		};
+		const failure = (error: unknown): unknown => {
+			const cut = cutBy();
+			if (signal?.aborted) return new NodeOperationError(ctx.getNode(), 'Execution canceled');
+			if (cut) return cut;
+			if (tooLarge) return new ResultFileError('too large', `the file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`);
+			if (cutOff) return new IminiNetworkError(`the file was cut off: ${size} of ${expected} bytes arrived`, 'ETRUNCATED');
+			if (socketError !== undefined && (error === socketError || error === undefined)) {
+				return new IminiNetworkError(`the download broke off after ${size}${expected === undefined ? '' : ` of ${expected}`} bytes`, 'ETRUNCATED');
+			}
+			return error;
+		};
+		const whole = () => {
+			if (expected !== undefined && size !== expected) {
+				cutOff = true;
+				throw new IminiNetworkError(`the file was cut off: ${size} of ${expected} bytes arrived`, 'ETRUNCATED');
+			}
+		};
+
+		// 1. The first bytes, kept apart (one socket read, at most the stream's buffer).
+		const head: Buffer[] = [];
+		try {
+			for await (const chunk of stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+				head.push(chunk);
+				count(chunk);
+				if (size >= SNIFF_BYTES) break;
+			}
+		} catch (error) {
+			stream.destroy();
+			throw failure(error);
+		}
+		heldBytesPeak = size + stream.readableLength;
+		const mimeType = resultMediaType(declared, Buffer.concat(head, Math.min(size, SNIFF_BYTES)));
+		if (!mimeType) {
+			stream.destroy();
+			throw new ResultFileError('media type', `the file is ${declared ? `of type ${declared.split(';')[0]}` : 'of no declared type'}, not an image or video type imini serves`);
+		}
+		const name = fileName(mimeType);
+
+		// 2. A body that ended within its first read is small (one read): stored from memory.
+		if (!stream.readable) {
+			try {
+				if (socketError !== undefined) throw socketError;
+				whole();
+			} catch (error) {
+				throw failure(error);
+			}
+			return { file: await ctx.helpers.prepareBinaryData(Buffer.concat(head), name, mimeType), heldBytesPeak };
+		}
+
+		// 3. The rest streams through, in pieces of at most PIECE_BYTES: the pass-through buffers
+		// up to 16 pieces for n8n's store (Node's object-mode default), so its memory is 16
+		// pieces, not 16 socket reads. `readableLength` is what waits in each stream: bytes in
+		// the socket's, pieces in the pass-through's.
+		const through: { body?: FileStream } = {};
+		const held = (chunk: Buffer) => {
+			heldBytesPeak = Math.max(heldBytesPeak, stream.readableLength + chunk.length + (through.body?.readableLength ?? 0) * PIECE_BYTES);
+		};
+		const body = (through.body = stream.compose(async function* (source: AsyncIterable<Buffer>) {
+			// The first bytes go first, then are dropped.
+			for (let chunk = head.shift(); chunk !== undefined; chunk = head.shift()) {
+				held(chunk);
+				for (let at = 0; at < chunk.length; at += PIECE_BYTES) yield chunk.subarray(at, at + PIECE_BYTES);
+			}
+			for await (const chunk of source) {
+				count(chunk);
+				held(chunk);
+				for (let at = 0; at < chunk.length; at += PIECE_BYTES) yield chunk.subarray(at, at + PIECE_BYTES);
+			}
+			whole();
+		}) as unknown as FileStream);
+		// Its failures reach us through prepareBinaryData; this keeps a late one from going unheard.
+		body.on('error', () => undefined);
+		try {
+			return { file: await ctx.helpers.prepareBinaryData(body, name, mimeType), heldBytesPeak };
+		} catch (error) {
+			stream.destroy();
+			throw failure(error);
+		}
+	}
+
+	/**
+	 * GETs a result file, following safe redirects by hand (each hop checked), without the key,
+	 * and streams it into n8n's binary data.
+	 */
+	async function fetchFile(url: string, kind: TaskKind, fileName: (mimeType: string) => string): Promise<{ file: IBinaryData; heldBytesPeak: number }> {
 		let current = url;
 		let previous: string | undefined;
 		for (let hop = 0; ; hop++) {
@@ -241,13 +344,22 @@ export function createIminiClient(
 				stream.destroy();
 				throw new ResultFileError('too large', `the file is ${Math.round(expected / 1024 / 1024)} MB, more than the ${Math.round(limits.maxBytes[kind] / 1024 / 1024)} MB taken`);
 			}
-			const data = await readWhole(stream, expected, limits.maxBytes[kind], limits.bodyDeadlineMs[kind], signal);
-			const declared = header(response, 'content-type');
-			const mimeType = resultMediaType(declared, data);
-			if (!mimeType) throw new ResultFileError('media type', `the file is ${declared ? `of type ${declared.split(';')[0]}` : 'of no declared type'}, not an image or video type imini serves`);
-			return { data, mimeType };
+			// The body is watched from its headers on (the wait for them is bounded by the idle timeout).
+			let cut: IminiNetworkError | undefined;
+			const watch = watchBody(realClock, limits.bodyDeadlineMs[kind], stall, (why) => {
+				cut = cutError(why, kind);
+				stream.destroy(cut);
+			});
+			try {
+				return await store(stream, expected, header(response, 'content-type'), kind, fileName, watch.progress, () => cut);
+			} finally {
+				watch.stop();
+			}
 		}
 	}
+
+	/** The URL's last path segment, as the default file name. */
+	const lastSegment = (url: string) => () => decodeURIComponent(new URL(url).pathname.split('/').pop() || 'file');
 
 	return {
 		submit: async (kind, body, hooks = {}) =>
@@ -262,6 +374,10 @@ export function createIminiClient(
 			await call<IminiTask>('read', { method: 'GET', url: root + paths[kind].task + encodeURIComponent(taskId), timeout: READ_TIMEOUT_MS }, deadlineAt, callSignal),
 		// Result files live on imini's CDN: fetched without credentials (the key must not leave for
 		// another host). A body that fails midway is a read error like any other: retried whole.
-		download: async (url, kind) => await withRetries('read', retryEnv(), async () => await paced('delivery', url, undefined, async () => await fetchFile(url, kind))),
+		// A file that fails midway leaves nothing in n8n's store, so a retry starts clean.
+		download: async (url, kind, fileName = lastSegment(url)) => {
+			const { value, attempts } = await withRetries('read', retryEnv(), async () => await paced('delivery', url, undefined, async () => await fetchFile(url, kind, fileName)));
+			return { value: value.file, attempts, heldBytesPeak: value.heldBytesPeak };
+		},
 	};
 }

@@ -36,7 +36,7 @@ export type RunSpec = {
 export type ChildSpec = {
 	url: string;
 	apiKey: string;
-	binaryDataMode: 'default' | 'filesystem';
+	binaryDataMode: 'default' | 'filesystem' | 'database';
 	runs: RunSpec[];
 	/**
 	 * Probe mode (the process must run with --expose-gc): a full GC every this many ms during a

@@ -9,6 +9,8 @@ export const { values: flags } = parseArgs({
 		'task-time': { type: 'string' },
 		'seq-sample': { type: 'string' },
 		'memory-tasks': { type: 'string' },
+		'memory-videos': { type: 'string' },
+		'memory-video-mb': { type: 'string' },
 		'poll-tasks': { type: 'string' },
 		requests: { type: 'string' },
 		connections: { type: 'string' },
@@ -35,6 +37,8 @@ if (flags.help) {
   --task-time <s>      simulator task time T for the batch (default 10, quick 3)
   --seq-sample <n>     items run one at a time to extrapolate the sequential time (default 5, quick 2)
   --memory-tasks <n>   4K images per memory run (default 20, quick 6)
+  --memory-videos <n>  videos per memory run, all in flight (default 10, quick 4)
+  --memory-video-mb <n>  the size of each of those videos (default 150, quick 150)
   --poll-tasks <n>     simulated tasks per polling case (default 400, quick 100)
   --requests <n>       requests per capacity run (default 3000, quick 1000)
   --connections <n>    load-generator connections (default 8 = the poller's check concurrency)
@@ -69,6 +73,8 @@ export const settings = {
 	taskSeconds: intFlag(flags['task-time'], 10, 3),
 	seqSample: intFlag(flags['seq-sample'], 5, 2),
 	memoryTasks: intFlag(flags['memory-tasks'], 20, 6),
+	memoryVideos: intFlag(flags['memory-videos'], 10, 4),
+	memoryVideoMb: intFlag(flags['memory-video-mb'], 150, 150),
 	pollTasks: intFlag(flags['poll-tasks'], 400, 100),
 	requests: intFlag(flags.requests, 3000, 1000),
 	connections: intFlag(flags.connections, 8, 8),

@@ -14,7 +14,8 @@
 //             Retry-After: wall time against the quota's bound, rows delivered, 429s served.
 //   storm     N one-row executions at once on one key vs one execution of N rows, same quota:
 //             delivered, charged but not delivered, 429s served, wall time, side by side.
-//   memory    peak RSS of separate n8n processes downloading 4K images (filesystem binary mode).
+//   memory    peak RSS and live Buffers of separate n8n processes downloading 4K images and large
+//             videos (filesystem binary mode; the videos also in database mode).
 //   capacity  req/s and latency of submit+poll traffic, through Prism and straight to the simulator.
 //   queue     the webhook example in n8n's queue mode (main + 2 workers, PostgreSQL, Redis): a burst
 //             of webhook calls, wall time against T, executions per worker, RSS per worker; then

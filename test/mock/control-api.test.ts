@@ -5,6 +5,7 @@ import { request } from 'undici';
 import { callApi, download, formatViolations, useMock } from '../harness/mock';
 import type { MockServer } from '../harness/mock';
 import { parseFaultRates } from '../../mock-server/index.ts';
+import { readMp4Info } from '../../mock-server/media/mp4.ts';
 
 async function control(mock: MockServer, method: 'GET' | 'POST', path: string, body?: unknown) {
 	const answer = await request(`${mock.controlUrl}${path}`, {
@@ -206,6 +207,29 @@ describe('download faults', () => {
 		const started = performance.now();
 		expect((await download(url)).status).toBe(200);
 		expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+	});
+
+	it('[mock size=40M]: a video of exactly that size, the rendered MP4 padded with a `free` box players skip', async () => {
+		const submitted = await callApi(mock.current, 'POST', '/v1/videos/generate', { body: { ...boat, prompt: 'A paper boat [mock time=0 size=40M]' } });
+		const url = (await callApi(mock.current, 'GET', `/v1/videos/tasks/${submitted.body.task_id}`)).body.videos[0].url;
+		const file = await download(url);
+		expect(file.type).toBe('video/mp4');
+		expect(file.bytes.length).toBe(40 * 1024 * 1024);
+		expect(readMp4Info(file.bytes)).toMatchObject({ durationSeconds: 5, codec: 'avc1' });
+		// The boxes end with one `free` box that reaches the file's end.
+		let at = 0;
+		let last = '';
+		while (at < file.bytes.length) {
+			last = file.bytes.toString('latin1', at + 4, at + 8);
+			at += file.bytes.readUInt32BE(at);
+		}
+		expect([last, at]).toEqual(['free', file.bytes.length]);
+	});
+
+	it('[mock size=3G] is refused: at most 2G', async () => {
+		const answer = await callApi(mock.current, 'POST', '/v1/videos/generate', { body: { ...boat, prompt: 'A paper boat [mock size=3G]' } });
+		expect(answer.status).toBe(400);
+		expect(JSON.stringify(answer.body)).toContain('up to 2G');
 	});
 
 	it('download-404=1 expires every result URL', async () => {

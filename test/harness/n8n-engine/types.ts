@@ -40,8 +40,12 @@ export interface EngineOptions {
 	credentialTypes?: ICredentialType[];
 	/** Credential type name -> decrypted data returned for ANY credential of that type. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
-	/** Where `prepareBinaryData` stores bytes. 'default' = inline base64 (memory), 'filesystem' = files under N8N_USER_FOLDER. Default: 'default'. */
-	binaryDataMode?: 'default' | 'filesystem';
+	/**
+	 * Where `prepareBinaryData` stores bytes. 'default' = inline base64 (memory), 'filesystem' =
+	 * files under N8N_USER_FOLDER, 'database' = n8n's database mode as a stand-in that keeps rows,
+	 * not bytes (binary-store.ts). Default: 'default'.
+	 */
+	binaryDataMode?: 'default' | 'filesystem' | 'database';
 	/** Execution mode handed to the engine. Default: 'manual' (as when clicking "Execute workflow"). */
 	executionMode?: WorkflowExecuteMode;
 }
