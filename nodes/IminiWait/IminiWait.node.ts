@@ -1,7 +1,7 @@
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { readOnTimeout, readPollBounds, readTimeoutMs } from '../n8n/parameters';
-import { DEFAULT_IN_MEMORY_MS } from '../n8n/park';
+import { DEFAULT_IN_MEMORY_MS, parkWhenAllStillRunning, refuseFinishedTasksBack } from '../n8n/park';
 import {
 	downloadProperty,
 	fileOptions,
@@ -31,18 +31,6 @@ const outputs = '={{ $parameter.parkBetweenChecks ? [{ "type": "main", "displayN
 
 /** Parking is for workflows: an agent's tool call waits in memory. */
 const notAsTool = { hide: { '@tool': [true] } };
-
-/** Whether this run's items came back round a loop from this node's own output. */
-function cameRoundALoop(ctx: IExecuteFunctions): boolean {
-	const self = ctx.getNode().name;
-	let from: string | undefined;
-	try {
-		from = ctx.getInputSourceData(0)?.previousNode;
-	} catch {
-		return false; // no source: the first node of a partial run
-	}
-	return from !== undefined && (from === self || ctx.getChildNodes(self).some((child) => child.name === from));
-}
 
 export class IminiWait implements INodeType {
 	description: INodeTypeDescription = {
@@ -107,16 +95,7 @@ export class IminiWait implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const parking = !runsAsTool(this) && (this.getNodeParameter('parkBetweenChecks', 0, false) as boolean);
-		// A finished task fed back into this node would be fetched and output again, round and round
-		// (a loop wired for parking, with parking turned off, sends everything out of the one output).
-		const looped = this.getInputData().filter((item) => item.json.status === 'succeeded' || item.json.status === 'failed');
-		if (looped.length > 0 && cameRoundALoop(this)) {
-			throw new NodeOperationError(this.getNode(), `Finished task ${String(looped[0].json.task_id)} came back into Imini Wait through a loop`, {
-				description: parking
-					? 'Only the Still Running output may lead back into this node: connect Done to the next step instead.'
-					: 'Turn on "Park the Workflow Between Checks" (its Still Running output is the one to loop back), or remove the connection that leads back into this node.',
-			});
-		}
+		refuseFinishedTasksBack(this, parking);
 		if (!parking) {
 			return await runItems(this, MAX_WATCHED, async (itemIndex, run) => {
 				const taskId = readTaskId(this, itemIndex);
@@ -150,16 +129,7 @@ export class IminiWait implements INodeType {
 			if (outcome.parkUntil !== undefined) parkUntil.set(itemIndex, outcome.parkUntil);
 			return outcome.items;
 		});
-		// Park only when every item is still running: the output of a parked run is dropped on
-		// resume, so a run with results (or errors) hands them on first, and the tasks still
-		// running go round the loop once more, to park on the next run.
-		const count = this.getInputData().length;
-		if (count > 0 && parkUntil.size === count) {
-			const until = new Date(Math.min(...parkUntil.values()));
-			const taskIds = items.map((item) => String(item.json.task_id)).join(', ');
-			this.logger.info(`Imini Wait parks execution ${this.getExecutionId()} until ${until.toISOString()}; imini tasks ${taskIds}`);
-			await this.putExecutionToWait(until);
-		}
+		await parkWhenAllStillRunning(this, items, parkUntil);
 		return outputsFor(this, items, new Set(parkUntil.keys()), 'running-first');
 	}
 }

@@ -1,11 +1,15 @@
-// When a durable wait (Imini Wait's "Park the Workflow Between Checks") saves the execution and
-// frees its worker instead of sleeping until the next status check. Pure: times in, a decision out.
+// When a durable wait (Imini Wait's "Park the Workflow Between Checks") saves the execution
+// instead of sleeping until the next status check: planPark decides for one task (pure: times in,
+// a decision out); parkWhenAllStillRunning parks a run; refuseFinishedTasksBack stops a finished
+// task that came back round a loop.
 //
 // n8n resumes a parked execution from its WaitTracker, which runs on the (leader) main process
 // only, reads the database every 60 s and looks 70 s ahead. A park of about 65 s or more resumes
 // on time; a shorter one can resume up to a minute late, so shorter waits stay in memory (n8n's
 // own Wait node draws the line at 65 s too). While parked, an execution holds no concurrency slot
 // and no memory, and it survives a restart or a crash of any n8n process.
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 /** The shortest park that resumes on time (n8n's WaitTracker: 60 s tick, 70 s look-ahead). */
 export const MIN_PARK_MS = 65_000;
@@ -42,4 +46,46 @@ export function planPark({ now, createdAt, deadlineAt, inMemoryMs, longestInterv
 	if (deadlineAt - now < MIN_PARK_MS) return { action: 'memory', until: deadlineAt };
 	const interval = Math.max(MIN_PARK_MS, longestIntervalMs ?? 0);
 	return { action: 'park', until: Math.min(now + interval, deadlineAt) };
+}
+
+/**
+ * Parks the execution when every item of the run is still running (`parkUntil` holds an entry
+ * for each), until the earliest of their next checks. The output of a parked run is dropped on
+ * resume, so a run with results (or errors) hands them on first, and the tasks still running go
+ * round the loop once more, to park on the next run.
+ */
+export async function parkWhenAllStillRunning(ctx: IExecuteFunctions, items: INodeExecutionData[], parkUntil: Map<number, number>): Promise<boolean> {
+	const count = ctx.getInputData().length;
+	if (count === 0 || parkUntil.size !== count) return false;
+	const until = new Date(Math.min(...parkUntil.values()));
+	const taskIds = items.map((item) => String(item.json.task_id)).join(', ');
+	ctx.logger.info(`Imini Wait parks execution ${ctx.getExecutionId()} until ${until.toISOString()}; imini tasks ${taskIds}`);
+	await ctx.putExecutionToWait(until);
+	return true;
+}
+
+/** Whether this run's items came back round a loop from this node's own output. */
+function cameRoundALoop(ctx: IExecuteFunctions): boolean {
+	const self = ctx.getNode().name;
+	let from: string | undefined;
+	try {
+		from = ctx.getInputSourceData(0)?.previousNode;
+	} catch {
+		return false; // no source: the first node of a partial run
+	}
+	return from !== undefined && (from === self || ctx.getChildNodes(self).some((child) => child.name === from));
+}
+
+/**
+ * A finished task fed back into Imini Wait would be fetched and output again, round and round (a
+ * loop wired for parking, with parking turned off, sends everything out of the one output).
+ */
+export function refuseFinishedTasksBack(ctx: IExecuteFunctions, parking: boolean): void {
+	const looped = ctx.getInputData().filter((item) => item.json.status === 'succeeded' || item.json.status === 'failed');
+	if (looped.length === 0 || !cameRoundALoop(ctx)) return;
+	throw new NodeOperationError(ctx.getNode(), `Finished task ${String(looped[0].json.task_id)} came back into Imini Wait through a loop`, {
+		description: parking
+			? 'Only the Still Running output may lead back into this node: connect Done to the next step instead.'
+			: 'Turn on "Park the Workflow Between Checks" (its Still Running output is the one to loop back), or remove the connection that leads back into this node.',
+	});
 }
