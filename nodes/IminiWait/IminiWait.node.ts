@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { readOnTimeout, readPollBounds, readTimeoutMs } from '../n8n/parameters';
-import { DEFAULT_IN_MEMORY_MS, parkWhenAllStillRunning, refuseFinishedTasksBack } from '../n8n/park';
+import { DEFAULT_IN_MEMORY_MS, parkWhenAllStillRunning, refuseFinishedTasksBack, refuseParkingIntoNothing } from '../n8n/park';
 import {
 	downloadProperty,
 	fileOptions,
@@ -95,6 +95,11 @@ export class IminiWait implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const parking = !runsAsTool(this) && (this.getNodeParameter('parkBetweenChecks', 0, false) as boolean);
+		if (parking) {
+			const refused = await refuseParkingIntoNothing(this, MAX_WATCHED);
+			// The error items go out of Done (or the error output), never round the loop.
+			if (refused) return outputsFor(this, refused, new Set(), 'running-first');
+		}
 		refuseFinishedTasksBack(this, parking);
 		if (!parking) {
 			return await runItems(this, MAX_WATCHED, async (itemIndex, run) => {

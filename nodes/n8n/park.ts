@@ -10,6 +10,9 @@
 // and no memory, and it survives a restart or a crash of any n8n process.
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { loopWiringProblem } from './loop-wiring';
+import { runItems } from './run-items';
+import { runsAsTool } from './tool-mode';
 
 /** The shortest park that resumes on time (n8n's WaitTracker: 60 s tick, 70 s look-ahead). */
 export const MIN_PARK_MS = 65_000;
@@ -88,4 +91,42 @@ export function refuseFinishedTasksBack(ctx: IExecuteFunctions, parking: boolean
 			? 'Only the Still Running output may lead back into this node: connect Done to the next step instead.'
 			: 'Turn on "Park the Workflow Between Checks" (its Still Running output is the one to loop back), or remove the connection that leads back into this node.',
 	});
+}
+
+/** The task IDs of the run's items, as far as they can be read. */
+function taskIdsOfRun(ctx: IExecuteFunctions): string[] {
+	return ctx.getInputData().flatMap((_, itemIndex) => {
+		try {
+			const taskId = String(ctx.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
+			return taskId ? [taskId] : [];
+		} catch {
+			return [];
+		}
+	});
+}
+
+/**
+ * A parking run whose Still Running output cannot bring its tasks back is refused before it
+ * checks or parks anything: the error says which connection to make and names every task (one
+ * error item per task with Continue On Fail or the error output). Undefined when the loop is closed.
+ */
+export async function refuseParkingIntoNothing(ctx: IExecuteFunctions, maxWatched: number): Promise<INodeExecutionData[] | undefined> {
+	const problem = loopWiringProblem(ctx);
+	if (!problem) return undefined;
+	const keepsRunning = (ids: string[]) =>
+		ids.length === 0
+			? ''
+			: ` Nothing was parked or lost: ${ids.length > 1 ? `tasks ${ids.join(', ')} keep` : `task ${ids[0]} keeps`} running on imini. To get ${ids.length > 1 ? 'them' : 'it'} without paying again, use ${ids.length > 1 ? 'these task IDs' : 'this task ID'} in Imini Wait or Imini Get Task once the connection is made, rather than running Imini Generate again.`;
+	if (!ctx.continueOnFail() && !runsAsTool(ctx)) {
+		throw new NodeOperationError(ctx.getNode(), problem.message, { description: `${problem.fix}${keepsRunning(taskIdsOfRun(ctx))}` });
+	}
+	const [errorItems] = await runItems(ctx, maxWatched, async (itemIndex, run) => {
+		const taskId = String(ctx.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
+		if (taskId) {
+			const kind = ctx.getInputData()[itemIndex]?.json?.kind === 'image' ? 'image' : 'video';
+			run.ledger.record(itemIndex, kind, taskId, String(ctx.getInputData()[itemIndex]?.json?.status ?? 'processing'));
+		}
+		throw new NodeOperationError(ctx.getNode(), problem.message, { itemIndex, description: `${problem.fix}${keepsRunning(taskId ? [taskId] : [])}` });
+	});
+	return errorItems;
 }
