@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { readOnTimeout, readPollBounds, readTimeoutMs } from '../n8n/parameters';
-import { DEFAULT_IN_MEMORY_MS, parkWhenAllStillRunning, refuseFinishedTasksBack, refuseParkingIntoNothing } from '../n8n/park';
+import { parkWhenAllStillRunning, readInMemoryMs, refuseFinishedTasksBack, refuseParkingIntoNothing } from '../n8n/park';
 import {
 	downloadProperty,
 	fileOptions,
@@ -66,20 +66,30 @@ export class IminiWait implements INodeType {
 			},
 			{
 				displayName:
-					"Connect <b>Still Running</b> back to this node's input (directly or through a No Op node): after each park, n8n sends the task's item out of Still Running, and this node checks it again. <b>Done</b> gets the results.",
+					"Connect <b>Still Running</b> back into this node's input (straight back, or through a No Op node), and <b>Done</b> to the next step. After each park, n8n sends the tasks still running out of Still Running; only that connection brings them back to be checked again, so without it the node stops with an error before parking. A park lasts at least 65 s: a finished video can come out up to a minute later than without parking (about half a minute on average).",
 				name: 'parkNotice',
 				type: 'notice',
 				default: '',
 				displayOptions: { show: { parkBetweenChecks: [true] }, ...notAsTool },
 			},
 			{
-				displayName: 'Check in Memory First (Seconds)',
+				displayName: 'Check Pictures in Memory First (Seconds)',
 				name: 'inMemoryFor',
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 60, // DEFAULT_IN_MEMORY_MS
 				description:
-					'Until the task is this old (counted from when imini created it) it is checked in memory, as without parking: a task that finishes sooner never parks. Parks last at least 65 s, the shortest n8n resumes on time.',
+					'A picture is usually ready within a minute: until it is this old (counted from when imini created it) it is checked without parking, and one ready sooner never parks. If n8n restarts during this time, the execution is lost (the picture can still be fetched with Imini Get Task).',
+				displayOptions: { show: { parkBetweenChecks: [true] }, ...notAsTool },
+			},
+			{
+				displayName: 'Check Videos in Memory First (Seconds)',
+				name: 'videoInMemoryFor',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0, // DEFAULT_VIDEO_IN_MEMORY_MS
+				description:
+					'0: a video parks from its first check, so a restart of n8n at any time loses nothing. Above 0, a video ready within this time comes out sooner, without parking, but a restart during it loses the execution.',
 				displayOptions: { show: { parkBetweenChecks: [true] }, ...notAsTool },
 			},
 			{
@@ -124,7 +134,7 @@ export class IminiWait implements INodeType {
 			run.ledger.record(itemIndex, kind, taskId, 'processing');
 			const outcome = await settleOrPark(this, run, kind, taskId, itemIndex, {
 				timeoutMs: readTimeoutMs(this, itemIndex, kind),
-				inMemoryMs: Math.max(0, Number(this.getNodeParameter('inMemoryFor', itemIndex, DEFAULT_IN_MEMORY_MS / 1000)) || 0) * 1000,
+				inMemoryMs: readInMemoryMs(this, itemIndex, kind),
 				longestIntervalMs,
 				seen: task,
 				download: readDownload(this, itemIndex),

@@ -1,7 +1,8 @@
 // When a durable wait (Imini Wait's "Park the Workflow Between Checks") saves the execution
 // instead of sleeping until the next status check: planPark decides for one task (pure: times in,
-// a decision out); parkWhenAllStillRunning parks a run; refuseFinishedTasksBack stops a finished
-// task that came back round a loop.
+// a decision out); parkWhenAllStillRunning parks a run; refuseParkingIntoNothing refuses a run
+// whose Still Running output cannot bring its tasks back (loop-wiring.ts reads the wiring);
+// refuseFinishedTasksBack stops a finished task that came back round a loop.
 //
 // n8n resumes a parked execution from its WaitTracker, which runs on the (leader) main process
 // only, reads the database every 60 s and looks 70 s ahead. A park of about 65 s or more resumes
@@ -10,6 +11,7 @@
 // and no memory, and it survives a restart or a crash of any n8n process.
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { TaskKind } from '../imini/task';
 import { loopWiringProblem } from './loop-wiring';
 import { runItems } from './run-items';
 import { runsAsTool } from './tool-mode';
@@ -17,8 +19,14 @@ import { runsAsTool } from './tool-mode';
 /** The shortest park that resumes on time (n8n's WaitTracker: 60 s tick, 70 s look-ahead). */
 export const MIN_PARK_MS = 65_000;
 
-/** How long a task is checked in memory before it may park: an image is done well within it. */
+/** How long an image is checked in memory before it may park, by default: it is done well within it. */
 export const DEFAULT_IN_MEMORY_MS = 60_000;
+
+/**
+ * A video parks from its first check by default: a restart while a task is checked in memory
+ * ends the execution `crashed`, and a video rarely finishes so soon that a park (65 s) costs much.
+ */
+export const DEFAULT_VIDEO_IN_MEMORY_MS = 0;
 
 export type ParkInput = {
 	now: number;
@@ -26,7 +34,7 @@ export type ParkInput = {
 	createdAt: number;
 	/** created_at + Timeout: the On Timeout choice applies from here. */
 	deadlineAt: number;
-	/** Checked in memory until the task is this old (the user's "Check in Memory For"). */
+	/** Checked in memory until the task is this old (the user's "Check Pictures / Videos in Memory First"). */
 	inMemoryMs: number;
 	/** The user's Longest Check Interval, when set: parks last at least 65 s, and this long if longer. */
 	longestIntervalMs?: number;
@@ -49,6 +57,13 @@ export function planPark({ now, createdAt, deadlineAt, inMemoryMs, longestInterv
 	if (deadlineAt - now < MIN_PARK_MS) return { action: 'memory', until: deadlineAt };
 	const interval = Math.max(MIN_PARK_MS, longestIntervalMs ?? 0);
 	return { action: 'park', until: Math.min(now + interval, deadlineAt) };
+}
+
+/** The user's "Check Pictures / Videos in Memory First", for the task's kind, in ms. */
+export function readInMemoryMs(ctx: IExecuteFunctions, itemIndex: number, kind: TaskKind): number {
+	const name = kind === 'video' ? 'videoInMemoryFor' : 'inMemoryFor';
+	const seconds = Number(ctx.getNodeParameter(name, itemIndex, (kind === 'video' ? DEFAULT_VIDEO_IN_MEMORY_MS : DEFAULT_IN_MEMORY_MS) / 1000));
+	return Math.max(0, Number.isFinite(seconds) ? seconds : 0) * 1000;
 }
 
 /**
