@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { readOnTimeout, readPollBounds, readTimeoutMs } from '../n8n/parameters';
-import { parkWhenAllStillRunning, readInMemoryMs, refuseFinishedTasksBack, refuseParkingIntoNothing } from '../n8n/park';
+import { failedRunAsErrorItems, parkWhenAllStillRunning, readInMemoryMs, refuseFinishedTasksBack, refuseParkingIntoNothing } from '../n8n/park';
 import {
 	downloadProperty,
 	fileOptions,
@@ -105,13 +105,8 @@ export class IminiWait implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const parking = !runsAsTool(this) && (this.getNodeParameter('parkBetweenChecks', 0, false) as boolean);
-		if (parking) {
-			const refused = await refuseParkingIntoNothing(this, MAX_WATCHED);
-			// The error items go out of Done (or the error output), never round the loop.
-			if (refused) return outputsFor(this, refused, new Set(), 'running-first');
-		}
-		refuseFinishedTasksBack(this, parking);
 		if (!parking) {
+			refuseFinishedTasksBack(this, false);
 			return await runItems(this, MAX_WATCHED, async (itemIndex, run) => {
 				const taskId = readTaskId(this, itemIndex);
 				const { kind, task } = await resolveTask(this, run, itemIndex, taskId);
@@ -125,26 +120,33 @@ export class IminiWait implements INodeType {
 				});
 			});
 		}
-
-		const parkUntil = new Map<number, number>();
-		const { longestIntervalMs } = readPollBounds(this);
-		const [items] = await runItems(this, MAX_WATCHED, async (itemIndex, run) => {
-			const taskId = readTaskId(this, itemIndex);
-			const { kind, task } = await resolveTask(this, run, itemIndex, taskId);
-			run.ledger.record(itemIndex, kind, taskId, 'processing');
-			const outcome = await settleOrPark(this, run, kind, taskId, itemIndex, {
-				timeoutMs: readTimeoutMs(this, itemIndex, kind),
-				inMemoryMs: readInMemoryMs(this, itemIndex, kind),
-				longestIntervalMs,
-				seen: task,
-				download: readDownload(this, itemIndex),
-				onTimeout: readOnTimeout(this, itemIndex),
-				nextStep: "Raise this node's Timeout to keep waiting: the task keeps running on imini.",
+		try {
+			// Error items go out of Done (or the error output), never round the loop.
+			const refused = await refuseParkingIntoNothing(this, MAX_WATCHED);
+			if (refused) return outputsFor(this, refused, new Set(), 'running-first');
+			refuseFinishedTasksBack(this, true);
+			const parkUntil = new Map<number, number>();
+			const { longestIntervalMs } = readPollBounds(this);
+			const [items] = await runItems(this, MAX_WATCHED, async (itemIndex, run) => {
+				const taskId = readTaskId(this, itemIndex);
+				const { kind, task } = await resolveTask(this, run, itemIndex, taskId);
+				run.ledger.record(itemIndex, kind, taskId, 'processing');
+				const outcome = await settleOrPark(this, run, kind, taskId, itemIndex, {
+					timeoutMs: readTimeoutMs(this, itemIndex, kind),
+					inMemoryMs: readInMemoryMs(this, itemIndex, kind),
+					longestIntervalMs,
+					seen: task,
+					download: readDownload(this, itemIndex),
+					onTimeout: readOnTimeout(this, itemIndex),
+					nextStep: "Raise this node's Timeout to keep waiting: the task keeps running on imini.",
+				});
+				if (outcome.parkUntil !== undefined) parkUntil.set(itemIndex, outcome.parkUntil);
+				return outcome.items;
 			});
-			if (outcome.parkUntil !== undefined) parkUntil.set(itemIndex, outcome.parkUntil);
-			return outcome.items;
-		});
-		await parkWhenAllStillRunning(this, items, parkUntil);
-		return outputsFor(this, items, new Set(parkUntil.keys()), 'running-first');
+			await parkWhenAllStillRunning(this, items, parkUntil);
+			return outputsFor(this, items, new Set(parkUntil.keys()), 'running-first');
+		} catch (error) {
+			return outputsFor(this, failedRunAsErrorItems(this, error), new Set(), 'running-first');
+		}
 	}
 }

@@ -10,7 +10,7 @@
 // own Wait node draws the line at 65 s too). While parked, an execution holds no concurrency slot
 // and no memory, and it survives a restart or a crash of any n8n process.
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { TaskKind } from '../imini/task';
 import { loopWiringProblem } from './loop-wiring';
 import { runItems } from './run-items';
@@ -101,7 +101,9 @@ function cameRoundALoop(ctx: IExecuteFunctions): boolean {
 export function refuseFinishedTasksBack(ctx: IExecuteFunctions, parking: boolean): void {
 	const looped = ctx.getInputData().filter((item) => item.json.status === 'succeeded' || item.json.status === 'failed');
 	if (looped.length === 0 || !cameRoundALoop(ctx)) return;
-	throw new NodeOperationError(ctx.getNode(), `Finished task ${String(looped[0].json.task_id)} came back into Imini Wait through a loop`, {
+	const ids = looped.map((item) => String(item.json.task_id));
+	const named = ids.length > 1 ? `Finished tasks ${ids.join(', ')} came` : `Finished task ${ids[0]} came`;
+	throw new NodeOperationError(ctx.getNode(), `${named} back into Imini Wait through a loop`, {
 		description: parking
 			? 'Only the Still Running output may lead back into this node: connect Done to the next step instead.'
 			: 'Turn on "Park the Workflow Between Checks" (its Still Running output is the one to loop back), or remove the connection that leads back into this node.',
@@ -144,4 +146,23 @@ export async function refuseParkingIntoNothing(ctx: IExecuteFunctions, maxWatche
 		throw new NodeOperationError(ctx.getNode(), problem.message, { itemIndex, description: `${problem.fix}${keepsRunning(taskId ? [taskId] : [])}` });
 	});
 	return errorItems;
+}
+
+/**
+ * A parking run that failed as a whole (a finished task came back, a setting could not be read),
+ * with Continue On Fail or the error output: one error item per input item, for Done. n8n's own
+ * answer to a node that throws with Continue On Fail is to send the node's input out of its first
+ * output: Still Running, back round the loop, where it would fail again, for ever. Without
+ * Continue On Fail (or on Stop) the error stands.
+ */
+export function failedRunAsErrorItems(ctx: IExecuteFunctions, error: unknown): INodeExecutionData[] {
+	if (!ctx.continueOnFail() || ctx.getExecutionCancelSignal()?.aborted) throw error;
+	const message = error instanceof Error ? error.message : String(error);
+	const description = (error as { description?: unknown }).description;
+	return ctx.getInputData().map((item, itemIndex) => {
+		const details: IDataObject = {};
+		if (item.json.task_id !== undefined) details.task_id = item.json.task_id;
+		if (typeof description === 'string' && description) details.description = description;
+		return { json: { error: message, details }, pairedItem: { item: itemIndex } };
+	});
 }
