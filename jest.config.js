@@ -4,8 +4,8 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
-	// test/e2e and test/scale drive a real n8n (npm run test:e2e / test:scale, each with its own config).
-	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/scale/'],
+	// *.e2e.test.ts and *.scale.test.ts drive a real n8n (npm run test:e2e / test:scale, each with its own config).
+	testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$', '\\.scale\\.test\\.ts$'],
 	// Workflow tests start servers and run real n8n executions; on a loaded 2-core machine a
 	// 20-item batch can take longer than jest's 5 s default. Timing is asserted in benchmarks.
 	testTimeout: 60_000,

@@ -6,9 +6,9 @@ import type { ParseArgsConfig } from 'node:util';
 import { startMock } from './index.ts';
 import { fastTiming } from './index.ts';
 import type { SimulatorOptions } from './index.ts';
-import { parseFaultRates } from './fault-rates.ts';
-import { FaultSyntaxError } from './faults.ts';
-import { formatReport, verify } from './verify.ts';
+import { parseFaultRates } from './faults/rates.ts';
+import { FaultSyntaxError } from './faults/grammar.ts';
+import { formatReport, verify } from './contract/verify.ts';
 
 const help = `Offline imini API (simulator behind Prism, validated against openapi/imini.yaml)
 

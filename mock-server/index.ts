@@ -1,15 +1,15 @@
 // The offline imini: the simulator, fronted by Prism so that every API exchange is checked
 // against openapi/imini.yaml. Result files are served by the simulator on its own port (a
 // stand-in for imini's CDN), because Prism corrupts binary bodies.
-import { connectableHost, createSimulator } from './simulator.ts';
-import type { SimulatorOptions } from './simulator-options.ts';
-import type { SimulatorStats } from './stats.ts';
-import type { Submission } from './task-store.ts';
-import type { JournalEntry } from './journal.ts';
-import { startPrismProxy } from './prism.ts';
-import type { Violation } from './prism.ts';
-import type { MockClock } from './clock.ts';
-import { parseFaultRates } from './fault-rates.ts';
+import { connectableHost, createSimulator } from './api/simulator.ts';
+import type { SimulatorOptions } from './options.ts';
+import type { SimulatorStats } from './core/simulator-stats.ts';
+import type { Submission } from './tasks/task-store.ts';
+import type { JournalEntry } from './core/journal.ts';
+import { startPrismProxy } from './contract/prism.ts';
+import type { Violation } from './contract/prism.ts';
+import type { MockClock } from './core/mock-clock.ts';
+import { parseFaultRates } from './faults/rates.ts';
 
 export type { JournalEntry, MockClock, SimulatorOptions, SimulatorStats, Submission, Violation };
 export { parseFaultRates };

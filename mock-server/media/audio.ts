@@ -21,7 +21,7 @@ let encoderRegistered: Promise<void> | undefined;
  * The extension is ESM-only and registers with the ESM Mediabunny: the simulator renders in a
  * worker thread under Node's own loader, where there is one Mediabunny. (A CommonJS test runner
  * that calls renderMp4 directly loads a second, CommonJS copy, which has no MP3 encoder: such
- * tests render sound through result-files.ts, as the simulator does.)
+ * tests render sound through render/render-pool.ts, as the simulator does.)
  */
 function registerEncoder(): Promise<void> {
 	encoderRegistered ??= import('@mediabunny/mp3-encoder').then(({ registerMp3Encoder }) => registerMp3Encoder());

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import type { SKRSContext2D } from '@napi-rs/canvas';
-import { resolveFromPackage } from '../package-files.ts';
+import { resolveFromPackage } from '../core/package-files.ts';
 
 /** What a result file says about the task that made it. */
 export type Caption = {

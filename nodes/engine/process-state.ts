@@ -2,7 +2,7 @@
 // the accounts of this n8n process (in queue mode: of this worker), each with its rate quota,
 // task pace and delivery book (accounts.ts). Keyed by a salted fingerprint of Base URL and key,
 // bounded and self-emptying; nothing else in nodes/ keeps module-level state
-// (test/unit/layers.test.ts checks that). Tests reset it with `accounts.forgetIdle()`.
+// (test/layout/layers.test.ts checks that). Tests reset it with `accounts.forgetIdle()`.
 import { AccountRegistry } from './accounts';
 import { realClock } from './clock';
 

@@ -1,10 +1,10 @@
 // Runs the REAL Imini Generate node in n8n's REAL engine (test/harness/n8n-engine) against a
 // mock that lives in another process, and reports timings and memory to run.ts over IPC.
 // Compiled to CommonJS by test/bench/tsconfig.json (the nodes are CommonJS-style TypeScript);
-// started by processes.ts (runEngine) with
+// started by bench-processes.ts (runEngine) with
 // child_process.fork(…/.build/test/bench/engine-child.js, [JSON spec]).
 //
-// The harness reads N8N_USER_FOLDER (set by processes.ts to a temp folder it removes) and must be
+// The harness reads N8N_USER_FOLDER (set by bench-processes.ts to a temp folder it removes) and must be
 // loaded before anything else touches n8n-core: keep this import first.
 import { createEngine } from '../harness/n8n-engine/engine';
 import { subscribe } from 'node:diagnostics_channel';

@@ -1,5 +1,5 @@
 // The offline imini (simulator behind Prism) in a process of its own, so that its CPU and memory
-// are never counted in the process being measured. Started by processes.ts with child_process.fork:
+// are never counted in the process being measured. Started by bench-processes.ts with child_process.fork:
 //   argv[2] = JSON MockOptions (port 0 = any free port)
 // Talks over IPC:
 //   -> { type: 'ready', url, filesUrl, apiKey }

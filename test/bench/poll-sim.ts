@@ -10,7 +10,7 @@
 // it would learn from imini. For every task we record when it finished, when the poller's check
 // first saw it settled, and how many checks it cost.
 //
-// Compiled to CommonJS by test/bench/tsconfig.json; run by processes.ts (runChild) with child_process.fork.
+// Compiled to CommonJS by test/bench/tsconfig.json; run by bench-processes.ts (runChild) with child_process.fork.
 import { TaskPoller } from '../../nodes/engine/poller';
 import type { PollSchedule } from '../../nodes/engine/poll-schedule';
 import type { TaskKind } from '../../nodes/imini/task';

@@ -29,13 +29,13 @@
 // Progress goes to stderr, figures to stdout. BENCH_DUMP=<file> saves the batch's raw traces
 // (every HTTP call seen by n8n and by the simulator) as JSON.
 //
-// This file only orchestrates: flags in options.ts, the build in build.ts, the mock and the
-// children in processes.ts, one file per figure in figures/.
-// options.ts first: --help and a bad flag exit before anything else is set up.
-import { flags, only, settings } from './options.ts';
-import type { Settings } from './options.ts';
+// This file only orchestrates: flags in flags.ts, the build in compile.ts, the mock and the
+// children in bench-processes.ts, one file per figure in figures/.
+// flags.ts first: --help and a bad flag exit before anything else is set up.
+import { flags, only, settings } from './flags.ts';
+import type { Settings } from './flags.ts';
 import * as os from 'node:os';
-import { build } from './build.ts';
+import { build } from './compile.ts';
 import { batchFigure } from './figures/batch.ts';
 import { capacityFigure } from './figures/capacity.ts';
 import { memoryFigure } from './figures/memory.ts';
@@ -45,7 +45,7 @@ import { queueFigure } from './figures/queue.ts';
 import { quotaFigure } from './figures/quota.ts';
 import { slowCheckFigure } from './figures/slow-check.ts';
 import { stormFigure } from './figures/storm.ts';
-import { out, sec } from './output.ts';
+import { out, sec } from './report.ts';
 
 const started = performance.now();
 build();

@@ -7,7 +7,7 @@
 // meets timeouts and retries: 4 attempts × the 30 s read timeout plus backoff is about 134 s).
 // For every other task we record how long after it finished a check first saw it settled.
 //
-// Compiled to CommonJS by test/bench/tsconfig.json; run by processes.ts (runChild) with child_process.fork.
+// Compiled to CommonJS by test/bench/tsconfig.json; run by bench-processes.ts (runChild) with child_process.fork.
 import { TaskPoller } from '../../nodes/engine/poller';
 import { TaskPoller as PollerBefore } from './before/poller';
 import type { IminiTask, TaskKind } from '../../nodes/imini/task';

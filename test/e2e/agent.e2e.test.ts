@@ -3,18 +3,14 @@
 // of it, chat messages sent to the chat trigger's production webhook, and a scripted
 // OpenAI-compatible chat model that records what the agent hands it as each tool's result.
 // n8n's own Date & Time tool is the control: whatever breaks it is n8n's, not this package's.
-import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
-import { createN8nHome } from '../../dev/n8n/home.ts';
 import { importWorkflows } from '../../dev/n8n/n8n-commands.ts';
-import { assertN8nInstalled } from '../../dev/n8n/paths.ts';
-import { startN8n } from '../../dev/n8n/server.ts';
-import type { N8nHome } from '../../dev/n8n/home.ts';
 import type { RunningN8n } from '../../dev/n8n/server.ts';
-import { exampleWorkflows, provisionImini } from '../../dev/n8n/provision.ts';
-import { startScriptedChatModel, textOf, toolResults } from '../../dev/scripted-chat-model.ts';
+import { exampleWorkflows } from '../../dev/n8n/provision.ts';
+import { textOf, toolResults } from '../../dev/scripted-chat-model.ts';
 import type { RecordedChat, ScriptedChatModel } from '../../dev/scripted-chat-model.ts';
 import { formatViolations } from '../harness/mock';
+import { useRealN8n } from '../harness/real-n8n.ts';
 
 type WorkflowNode = { id: string; name: string; type: string; typeVersion: number; position: number[]; parameters: Record<string, unknown>; [key: string]: unknown };
 type WorkflowJson = { id: string; name: string; nodes: WorkflowNode[]; connections: Record<string, unknown>; settings?: Record<string, unknown>; [key: string]: unknown };
@@ -88,7 +84,6 @@ const workflows = [
 
 let mock: MockServer;
 let model: ScriptedChatModel;
-let home: N8nHome;
 let n8n: RunningN8n;
 const figures: string[] = [];
 
@@ -146,14 +141,16 @@ function taskIdIn(answer: string): string {
 	return taskId;
 }
 
+const real = useRealN8n({
+	simulator: { imageTaskMs: 1500 },
+	chatModel: true,
+	examples: true,
+	beforeStart: async ({ home }) => importWorkflows(home, workflows as never),
+});
+
 beforeAll(async () => {
-	assertN8nInstalled();
-	mock = await startMock({ simulator: { imageTaskMs: 1500, rateLimit: null } });
-	model = await startScriptedChatModel();
-	home = await createN8nHome();
-	await provisionImini(home, { apiKey: mock.apiKey, baseUrl: mock.url, name: 'Imini API (offline mock)' }, { chatModelUrl: model.url });
-	await importWorkflows(home, workflows as never);
-	n8n = await startN8n(home);
+	({ mock, n8n } = real);
+	model = real.model!;
 	// /healthz/readiness answers before n8n has finished starting (its active workflows and node
 	// types are set up afterwards): activating a workflow meanwhile fails now and then.
 	await waitFor('the end of n8n start', () => n8n.logs().includes('Editor is now accessible via'));
@@ -162,10 +159,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	if (figures.length) process.stderr.write(`\n[agent e2e] ${figures.join('\n[agent e2e] ')}\n`);
-	await n8n?.stop();
-	await home?.cleanup();
-	await model?.close();
-	await mock?.close();
 });
 
 afterEach(() => {

@@ -7,21 +7,17 @@
 // needs a store every process reads) and read back through n8n's REST API, as the editor does.
 // imini.e2e.test.ts runs in the 'filesystem' mode.
 import { readPngSize } from '../../mock-server/media/png.ts';
-import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
 import { readBinaryData } from '../../dev/n8n/binary-data.ts';
 import { downloadBinaryData } from '../../dev/n8n/executions.ts';
-import { createN8nHome } from '../../dev/n8n/home.ts';
 import { executeWorkflow, importWorkflow, nodeOutput } from '../../dev/n8n/n8n-commands.ts';
-import { N8N_MAJOR, N8N_VERSION, assertN8nInstalled } from '../../dev/n8n/paths.ts';
-import { startN8n } from '../../dev/n8n/server.ts';
+import { N8N_MAJOR, N8N_VERSION } from '../../dev/n8n/paths.ts';
 import type { N8nHome } from '../../dev/n8n/home.ts';
 import type { ExecuteResult } from '../../dev/n8n/n8n-commands.ts';
 import type { RunningN8n } from '../../dev/n8n/server.ts';
-import { EXAMPLE_CHAT_MODEL_CREDENTIAL, EXAMPLE_CREDENTIAL_ID, provisionImini } from '../../dev/n8n/provision.ts';
-import { startScriptedChatModel } from '../../dev/scripted-chat-model.ts';
-import type { ScriptedChatModel } from '../../dev/scripted-chat-model.ts';
+import { EXAMPLE_CHAT_MODEL_CREDENTIAL, EXAMPLE_CREDENTIAL_ID } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
+import { useRealN8n } from '../harness/real-n8n.ts';
 
 const BINARY_MODE: 'database' | 'filesystem' = 'database';
 const CREDENTIAL_NAME = 'Imini API (offline mock)';
@@ -84,28 +80,24 @@ const smokeWorkflow = {
 };
 
 let mock: MockServer;
-let model: ScriptedChatModel;
 let home: N8nHome;
 let run: ExecuteResult;
 let n8n: RunningN8n | undefined;
 
-beforeAll(async () => {
-	assertN8nInstalled();
-	mock = await startMock({ simulator: { imageTaskMs: 1000, rateLimit: null } });
-	model = await startScriptedChatModel();
+const real = useRealN8n({
+	simulator: { imageTaskMs: 1000 },
+	chatModel: true,
+	credentialName: CREDENTIAL_NAME,
 	// n8n 1.x only offers the modes named in N8N_AVAILABLE_BINARY_DATA_MODES (default: filesystem).
-	home = await createN8nHome({ env: { N8N_DEFAULT_BINARY_DATA_MODE: BINARY_MODE, N8N_AVAILABLE_BINARY_DATA_MODES: 'filesystem,database' } });
-	await provisionImini(home, { apiKey: mock.apiKey, baseUrl: mock.url, name: CREDENTIAL_NAME }, { examples: false, chatModelUrl: model.url });
-	await importWorkflow(home, smokeWorkflow);
-	run = await executeWorkflow(home, smokeWorkflow.id);
-	n8n = await startN8n(home);
+	env: { N8N_DEFAULT_BINARY_DATA_MODE: BINARY_MODE, N8N_AVAILABLE_BINARY_DATA_MODES: 'filesystem,database' },
+	beforeStart: async ({ home }) => {
+		await importWorkflow(home, smokeWorkflow);
+		run = await executeWorkflow(home, smokeWorkflow.id);
+	},
 });
 
-afterAll(async () => {
-	await n8n?.stop();
-	await home?.cleanup();
-	await model?.close();
-	await mock?.close();
+beforeAll(() => {
+	({ mock, home, n8n } = real);
 });
 
 async function fileBytes(binary: { id?: string; data?: string }): Promise<Buffer> {

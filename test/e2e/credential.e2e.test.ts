@@ -5,15 +5,11 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
-import { createN8nHome } from '../../dev/n8n/home.ts';
 import { freePort } from '../../dev/n8n/processes.ts';
-import { startN8n } from '../../dev/n8n/server.ts';
-import type { N8nHome } from '../../dev/n8n/home.ts';
 import type { RunningN8n } from '../../dev/n8n/server.ts';
-import { provisionImini } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
+import { useRealN8n } from '../harness/real-n8n.ts';
 
 const ACCEPTED = { status: 'OK', message: 'Connection successful!' };
 const REJECTED = { status: 'Error', message: "imini does not accept this API key (401). Copy it again from imini's API Keys page (sign in at imini.ai), or create a new one." };
@@ -22,15 +18,16 @@ const NOT_IMINI = { status: 'Error', message: `The Base URL does not lead to imi
 const NO_ROUTE = { status: 'Error', message: `The Base URL does not lead to imini's API: nothing there answers for imini tasks. ${USE}` };
 
 let mock: MockServer;
-let home: N8nHome;
 let n8n: RunningN8n;
 /** A web server that is not imini: /missing answers a 404 page, /site a 200 page, /api a JSON 404. */
 let other: Server;
 let otherUrl: string;
 const otherRequests: string[] = [];
 
+const real = useRealN8n();
+
 beforeAll(async () => {
-	mock = await startMock({ simulator: { rateLimit: null } });
+	({ mock, n8n } = real);
 	other = createServer((req, res) => {
 		otherRequests.push(`${req.method} ${req.url}`);
 		if (req.url?.startsWith('/site/')) {
@@ -43,15 +40,9 @@ beforeAll(async () => {
 	});
 	await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
 	otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
-	home = await createN8nHome();
-	await provisionImini(home, { apiKey: mock.apiKey, baseUrl: mock.url, name: 'Imini API (offline mock)' }, { examples: false });
-	n8n = await startN8n(home);
 });
 
 afterAll(async () => {
-	await n8n?.stop();
-	await home?.cleanup();
-	await mock?.close();
 	await new Promise((resolve) => other?.close(resolve));
 });
 

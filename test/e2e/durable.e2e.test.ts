@@ -6,22 +6,18 @@
 // running parks again and is stopped, naming its task. About two minutes, most of it n8n's own
 // park granularity (parks of 65 s or more).
 import { readMp4Info } from '../../mock-server/media/mp4.ts';
-import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
 import { downloadBinaryData, getExecution, listExecutions, stopExecution } from '../../dev/n8n/executions.ts';
 import type { Execution } from '../../dev/n8n/executions.ts';
-import { createN8nHome } from '../../dev/n8n/home.ts';
-import type { N8nHome } from '../../dev/n8n/home.ts';
 import { importWorkflows } from '../../dev/n8n/n8n-commands.ts';
-import { assertN8nInstalled } from '../../dev/n8n/paths.ts';
-import { activateWorkflow, startN8n } from '../../dev/n8n/server.ts';
+import { activateWorkflow } from '../../dev/n8n/server.ts';
 import type { RunningN8n } from '../../dev/n8n/server.ts';
-import { provisionImini } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
+import { useRealN8n } from '../harness/real-n8n.ts';
 import { postWebhook } from '../harness/webhook';
 import { durableLoopWorkflow } from '../harness/durable-loop.ts';
 import type { LoopCall } from '../harness/durable-loop.ts';
-import { waitFor } from '../scale/wait.ts';
+import { waitFor } from '../harness/wait-for.ts';
 
 // Check in memory for no time at all: every task parks on its first check.
 const loops = {
@@ -39,23 +35,16 @@ const calls: Record<keyof typeof loops, LoopCall> = {
 };
 
 let mock: MockServer;
-let home: N8nHome;
 let n8n: RunningN8n;
 
-beforeAll(async () => {
-	assertN8nInstalled();
-	mock = await startMock({ simulator: { rateLimit: null } });
-	home = await createN8nHome({ env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
-	await provisionImini(home, { apiKey: mock.apiKey, baseUrl: mock.url, name: 'Imini API (offline mock)' }, { examples: false });
-	await importWorkflows(home, Object.values(loops));
-	n8n = await startN8n(home);
-	for (const loop of Object.values(loops)) await activateWorkflow(n8n, loop.id!);
+const real = useRealN8n({
+	env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' },
+	beforeStart: async ({ home }) => importWorkflows(home, Object.values(loops)),
 });
 
-afterAll(async () => {
-	await n8n?.stop();
-	await home?.cleanup();
-	await mock?.close();
+beforeAll(async () => {
+	({ mock, n8n } = real);
+	for (const loop of Object.values(loops)) await activateWorkflow(n8n, loop.id!);
 });
 
 async function theExecution(workflowId: string): Promise<Execution> {
@@ -98,7 +87,7 @@ describe('Imini Wait parked between checks, in a real n8n killed with SIGKILL wh
 		const downUntil = submittedAt + calls.deadline.timeout! * 1000 + 3_000;
 		await waitFor('the deadline to pass while n8n is down', () => Date.now() > downUntil, 120_000);
 		const restartedAt = Date.now();
-		n8n = await startN8n(home);
+		n8n = await real.restart();
 
 		// 1. The due video: resumed by the new process, checked, downloaded, out of Done.
 		const delivered = await executionWhen(loops.delivered.id!, 'delivered', (e) => e.status !== 'waiting' && e.status !== 'running' && e.status !== 'new', 120_000);

@@ -10,14 +10,10 @@
 // README's in examples/screenshots/ with UPDATE_SCREENSHOTS=1.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createN8nHome } from '../../dev/n8n/home';
 import { N8N_VERSION, REPO_ROOT } from '../../dev/n8n/paths';
-import { startN8n } from '../../dev/n8n/server';
-import type { N8nHome } from '../../dev/n8n/home';
 import type { RunningN8n } from '../../dev/n8n/server';
-import { provisionImini } from '../../dev/n8n/provision';
-import { startMock } from '../../mock-server/index';
 import type { MockServer } from '../../mock-server/index';
+import { useRealN8n } from '../harness/real-n8n.ts';
 
 const PLAYWRIGHT_CORE = join(REPO_ROOT, '.tools', 'browser', 'node_modules', 'playwright-core');
 const CHROMIUM = '/usr/bin/chromium';
@@ -38,9 +34,9 @@ type PageElement = { checkVisibility(): boolean; innerText: string; dataset: Rec
 const timings: Record<string, number> = {};
 
 describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Generate`, () => {
-	let mock: MockServer | undefined;
-	let home: N8nHome | undefined;
-	let n8n: RunningN8n | undefined;
+	const real = useRealN8n({ simulator: { imageTaskMs: 1500, videoTaskMs: 3000 }, credentialName: CREDENTIAL_NAME });
+	let mock: MockServer;
+	let n8n: RunningN8n;
 	let browser: Browser | undefined;
 	let page: Page;
 	let workflowId: string;
@@ -49,15 +45,9 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		if (!existsSync(join(PLAYWRIGHT_CORE, 'package.json')) || !existsSync(CHROMIUM)) {
 			throw new Error(`playwright-core (${PLAYWRIGHT_CORE}) or ${CHROMIUM} is missing. Run: bash dev/n8n/install-browser.sh`);
 		}
-		let started = Date.now();
-		mock = await startMock({ simulator: { imageTaskMs: 1500, videoTaskMs: 3000, rateLimit: null } });
-		home = await createN8nHome();
-		// Before `n8n start`: n8n loads community packages when it starts.
-		await provisionImini(home, { apiKey: mock.apiKey, baseUrl: mock.url, name: CREDENTIAL_NAME }, { examples: false });
-		timings.provisionMs = Date.now() - started;
-		started = Date.now();
-		n8n = await startN8n(home);
-		timings.n8nStartMs = Date.now() - started;
+		({ mock, n8n } = real);
+		timings.provisionMs = real.timings.provisionMs;
+		timings.n8nStartMs = real.timings.startMs;
 
 		// The workflow a user has when they come to add an imini node: a trigger and a node whose
 		// output holds a prompt (pinned, so the input panel shows it without a run).
@@ -90,9 +80,6 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 
 	afterAll(async () => {
 		await browser?.close();
-		await n8n?.stop();
-		await mock?.close();
-		await home?.cleanup();
 		process.stdout.write(`[n8n editor e2e timings] ${JSON.stringify(timings)}\n`);
 	});
 

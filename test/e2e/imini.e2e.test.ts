@@ -3,31 +3,28 @@
 // Binary data in the 'filesystem' mode (compat.e2e.test.ts runs the 'database' mode).
 import { readMp4Info } from '../../mock-server/media/mp4.ts';
 import { readPngSize } from '../../mock-server/media/png.ts';
-import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
 import { readBinaryData } from '../../dev/n8n/binary-data.ts';
-import { createN8nHome } from '../../dev/n8n/home.ts';
 import { executeWorkflow, importCredentials, importWorkflow, nodeOutput } from '../../dev/n8n/n8n-commands.ts';
-import { assertN8nInstalled } from '../../dev/n8n/paths.ts';
 import type { N8nHome } from '../../dev/n8n/home.ts';
 import type { ExecuteResult } from '../../dev/n8n/n8n-commands.ts';
-import { exampleWorkflows, provisionImini } from '../../dev/n8n/provision.ts';
+import { exampleWorkflows } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
+import { useRealN8n } from '../harness/real-n8n.ts';
 
 let mock: MockServer;
 let home: N8nHome;
 const runs = new Map<string, ExecuteResult>();
 
-beforeAll(async () => {
-	assertN8nInstalled();
-	mock = await startMock({ simulator: { imageTaskMs: 1500, videoTaskMs: 3000, rateLimit: null } });
-	home = await createN8nHome({ env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
-	await provisionImini(home, { apiKey: mock.apiKey, baseUrl: mock.url, name: 'Imini API (offline mock)' });
+const real = useRealN8n({
+	simulator: { imageTaskMs: 1500, videoTaskMs: 3000 },
+	env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' },
+	examples: true,
+	start: false,
 });
 
-afterAll(async () => {
-	await home?.cleanup();
-	await mock?.close();
+beforeAll(() => {
+	({ mock, home } = real);
 });
 
 afterEach(() => {

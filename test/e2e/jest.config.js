@@ -6,7 +6,8 @@ const base = require('../../jest.config.js');
 module.exports = {
 	...base,
 	rootDir: '../..',
-	roots: ['<rootDir>/test/e2e'],
+	// Every *.e2e.test.ts: test/e2e/ (the package in a real n8n) and test/mock/ (the mock as a user runs it).
+	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.e2e.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/'],
 	// Each n8n CLI call costs seconds; `n8n start` about 10 s.

@@ -4,40 +4,28 @@
 // 429s carry no Retry-After (as imini documents them). Every call must come back with its image.
 import { readPngSize } from '../../mock-server/media/png.ts';
 import { imageSize } from '../../mock-server/media/sizes.ts';
-import { startMock } from '../../mock-server/index.ts';
 import type { MockServer } from '../../mock-server/index.ts';
-import { createN8nHome } from '../../dev/n8n/home.ts';
-import { assertN8nInstalled } from '../../dev/n8n/paths.ts';
-import { activateWorkflow, startN8n } from '../../dev/n8n/server.ts';
-import type { N8nHome } from '../../dev/n8n/home.ts';
+import { activateWorkflow } from '../../dev/n8n/server.ts';
 import type { RunningN8n } from '../../dev/n8n/server.ts';
-import { WEBHOOK_EXAMPLE_ID, provisionImini, webhookExample } from '../../dev/n8n/provision.ts';
+import { WEBHOOK_EXAMPLE_ID, webhookExample } from '../../dev/n8n/provision.ts';
 import { formatViolations } from '../harness/mock';
 import { postWebhook } from '../harness/webhook';
+import { useRealN8n } from '../harness/real-n8n.ts';
 
 const CALLS = 20;
 // A quota scaled down from imini's minute to 20 s; imini's "wait at least 5 s after a 429" is not scaled.
 const QUOTA = { requests: 20, windowMs: 20_000 };
 
 let mock: MockServer;
-let home: N8nHome;
 let n8n: RunningN8n;
 let path: string;
 
+const real = useRealN8n({ simulator: { imageTaskMs: 1500, rateLimit: QUOTA }, examples: [WEBHOOK_EXAMPLE_ID] });
+
 beforeAll(async () => {
-	assertN8nInstalled();
-	mock = await startMock({ simulator: { imageTaskMs: 1500, rateLimit: QUOTA } });
-	home = await createN8nHome();
-	await provisionImini(home, { apiKey: mock.apiKey, baseUrl: mock.url, name: 'Imini API (offline mock)' }, { examples: [WEBHOOK_EXAMPLE_ID] });
-	n8n = await startN8n(home);
+	({ mock, n8n } = real);
 	await activateWorkflow(n8n, WEBHOOK_EXAMPLE_ID);
 	path = (webhookExample().nodes as Array<{ type: string; parameters: { path?: string } }>).find((n) => n.type === 'n8n-nodes-base.webhook')!.parameters.path!;
-});
-
-afterAll(async () => {
-	await n8n?.stop();
-	await home?.cleanup();
-	await mock?.close();
 });
 
 describe(`${CALLS} webhook calls of one prompt each, at once, on one key (${QUOTA.requests} calls per ${QUOTA.windowMs / 1000} s, no Retry-After)`, () => {

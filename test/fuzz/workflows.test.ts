@@ -46,7 +46,7 @@ const capture = (level: string) => (message: string, meta?: unknown) => logLines
 const captureLogger = { info: capture('info'), warn: capture('warn'), error: capture('error'), debug: capture('debug'), verbose: capture('verbose') };
 Container.set(Logger, { ...captureLogger, scoped: () => captureLogger } as unknown as Logger);
 
-// Faults a row's prompt asks the mock for ([mock ...] directives, mock-server/faults.ts), and how
+// Faults a row's prompt asks the mock for ([mock ...] directives, mock-server/faults/grammar.ts), and how
 // much extra time each may add to the row (for the deadline bound).
 const faults: Array<{ tag: string; extraMs: number; weight: number; longOnly?: boolean }> = [
 	{ tag: '', extraMs: 0, weight: 8 },

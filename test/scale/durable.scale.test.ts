@@ -16,8 +16,8 @@ import { WEBHOOK_EXAMPLE_ID, provisionImini, webhookExample } from '../../dev/n8
 import { durableLoopWorkflow } from '../harness/durable-loop.ts';
 import { formatViolations } from '../harness/mock';
 import { postWebhook } from '../harness/webhook';
-import { LOCK_SETTINGS } from './cluster';
-import { waitFor } from './wait';
+import { LOCK_SETTINGS } from '../harness/queue-mode/cluster';
+import { waitFor } from '../harness/wait-for';
 
 const N = 4;
 const SLOTS_PER_WORKER = 1;

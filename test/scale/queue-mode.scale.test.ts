@@ -5,10 +5,10 @@
 // mock; the figures each test measures are printed at the end.
 import { downloadBinaryData, getExecution, listExecutions, stopExecution } from '../../dev/n8n/executions.ts';
 import type { Execution } from '../../dev/n8n/executions.ts';
-import { LOCK_SETTINGS, startScaleSetup } from './cluster';
-import type { ScaleSetup, WebhookAnswer } from './cluster';
-import { CALLS, PROMPTS_PER_CALL, countBy, prompts, runBurst } from './burst';
-import { observe, waitFor } from './wait';
+import { LOCK_SETTINGS, startScaleSetup } from '../harness/queue-mode/cluster';
+import type { ScaleSetup, WebhookAnswer } from '../harness/queue-mode/cluster';
+import { CALLS, PROMPTS_PER_CALL, countBy, prompts, runBurst } from '../harness/queue-mode/burst';
+import { observe, waitFor } from '../harness/wait-for';
 
 // 80 calls per 20 s sliding window (240 a minute): a window long enough that three quick
 // retries about 5-7.5 s apart would run out inside it.

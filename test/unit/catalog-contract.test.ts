@@ -8,8 +8,8 @@ import { imageModelCatalog, imageModelIds, videoModelCatalog, videoModelIds } fr
 import { imageRequestSchemas, videoRequestSchemas } from '../../nodes/imini/request-schemas';
 import type { ImageModelId, VideoModelId } from '../../nodes/imini/models';
 import type { ImageRequestFor, VideoRequestFor } from '../../nodes/imini/request-schemas';
-import { loadContract } from '../../mock-server/contract.ts';
-import { imageSubmissions, videoSubmissions } from '../contract/fixtures';
+import { loadContract } from '../../mock-server/contract/validator.ts';
+import { imageSubmissions, videoSubmissions } from '../harness/request-fixtures';
 
 type Deep<T> = T extends readonly (infer E)[] ? Deep<E>[] : T extends object ? { [K in keyof T]: Deep<T[K]> } : T;
 type Equals<A, B> = (<T>() => T extends Deep<A> ? 1 : 2) extends <T>() => T extends Deep<B> ? 1 : 2 ? true : false;

@@ -1,5 +1,5 @@
 // Concurrency, on a simulator of its own so that no other test's tasks are in flight.
-import { expectNoViolations, generate, useWorkflows } from './setup';
+import { expectNoViolations, generate, useWorkflows } from '../harness/workflow-tests';
 
 const h = useWorkflows();
 afterEach(() => expectNoViolations(h.mock));

@@ -2,7 +2,7 @@
 // the task on Still Running; resuming it (as n8n's WaitTracker does, from the saved data) sends
 // the node's input out of Still Running, back into the node, which checks again. The mock's
 // clock stands in for the minutes a video takes.
-import { WAIT, expectNoViolations, fastPolling, generate, node, useWorkflows } from './setup';
+import { WAIT, expectNoViolations, fastPolling, generate, node, useWorkflows } from '../harness/workflow-tests';
 import { readMp4Info } from '../../mock-server/media/mp4.ts';
 import type { EngineWorkflow } from '../harness/n8n-engine/engine';
 

@@ -1,4 +1,4 @@
-import { GET_TASK, WAIT, errorText, expectNoViolations, fastPolling, generate, node, useWorkflows } from './setup';
+import { GET_TASK, WAIT, errorText, expectNoViolations, fastPolling, generate, node, useWorkflows } from '../harness/workflow-tests';
 import { readPngSize, renderPng } from '../../mock-server/media/png.ts';
 
 const SECRET = 'sk-imini-SECRET-7f3a9c';

@@ -1,4 +1,4 @@
-import { expectNoViolations, generate, useWorkflows } from './setup';
+import { expectNoViolations, generate, useWorkflows } from '../harness/workflow-tests';
 import { readMp4Info } from '../../mock-server/media/mp4.ts';
 import { readPngSize, renderPng } from '../../mock-server/media/png.ts';
 import { imageModelCatalog, imageModelIds } from '../../nodes/imini/models';

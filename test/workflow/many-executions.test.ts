@@ -2,7 +2,7 @@
 // prompt) at once, in n8n's real engine, through an account whose quota is far below what they
 // ask for, with 429s carrying no Retry-After (as imini documents them). The quota is scaled
 // down to 15 calls per 10 s; imini's "wait at least 5 s after a 429" is not scaled.
-import { GENERATE, errorText, expectNoViolations, node, useWorkflows } from './setup';
+import { GENERATE, errorText, expectNoViolations, node, useWorkflows } from '../harness/workflow-tests';
 
 const EXECUTIONS = 30;
 const quota = { requests: 15, windowMs: 10_000 };

@@ -2,7 +2,7 @@
 // stored size, before it is read, base64-encoded and stringified (that cost several times the
 // file, for up to 10 items at once). n8n's filesystem binary mode, as n8n 2.x's default: the node
 // learns the size from n8n's metadata, and the bytes are never loaded.
-import { generate, useWorkflows } from './setup';
+import { generate, useWorkflows } from '../harness/workflow-tests';
 import { Container, core } from '../harness/n8n-engine/environment';
 
 const h = useWorkflows({}, { binaryDataMode: 'filesystem' });

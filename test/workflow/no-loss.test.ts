@@ -1,7 +1,7 @@
 // Issue 23's findings, one test each (each failed on the code before its fix), through n8n's
 // real engine against the offline imini: no paid task lost, none charged twice, no run left
 // hanging (docs/reliability.md states the invariants these keep).
-import { errorText, generate, useWorkflows } from './setup';
+import { errorText, generate, useWorkflows } from '../harness/workflow-tests';
 import type { EngineResult } from '../harness/n8n-engine/engine';
 import { accounts } from '../../nodes/engine/process-state';
 import { LAST_CHECK_GRACE_MS } from '../../nodes/engine/poller';

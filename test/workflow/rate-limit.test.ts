@@ -5,8 +5,8 @@
 // (the node before the quota scheduler delivered 27 of these 40 rows); imini's "wait at least
 // 5 s after a 429" is not scaled. No client can be faster than the quota's bound:
 // 40 rows x (1 submit + 1 check) / 40 calls per 30 s = 60 s.
-import { GENERATE, errorText, expectNoViolations, node, useWorkflows } from './setup';
-import type { Harness } from './setup';
+import { GENERATE, errorText, expectNoViolations, node, useWorkflows } from '../harness/workflow-tests';
+import type { Harness } from '../harness/workflow-tests';
 
 const ROWS = 40;
 const quota = { requests: 40, windowMs: 30_000 };

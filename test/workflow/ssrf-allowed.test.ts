@@ -3,7 +3,7 @@
 process.env.N8N_SSRF_PROTECTION_ENABLED = 'true';
 process.env.N8N_SSRF_ALLOWED_IP_RANGES = '127.0.0.1/32';
 // eslint-disable-next-line import/first
-import { generate, useWorkflows } from './setup';
+import { generate, useWorkflows } from '../harness/workflow-tests';
 
 const h = useWorkflows({ prism: false });
 

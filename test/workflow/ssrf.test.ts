@@ -3,7 +3,7 @@
 // that a task may exist. Set before n8n-core (and its config) loads, so this file has its own.
 process.env.N8N_SSRF_PROTECTION_ENABLED = 'true';
 // eslint-disable-next-line import/first
-import { generate, useWorkflows } from './setup';
+import { generate, useWorkflows } from '../harness/workflow-tests';
 
 const h = useWorkflows({ prism: false });
 

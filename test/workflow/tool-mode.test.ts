@@ -2,7 +2,7 @@
 // (`n8n-nodes-imini.iminiGenerateTool`), and `$fromAI('key')` reads the model's arguments (here the
 // input item, where n8n's engine looks for them outside an agent). What the model gets back is the
 // JSON of the output items, so: no downloads, the normal fields, and errors as short items.
-import { fastPolling, GENERATE, GET_TASK, generate, expectNoViolations, node, useWorkflows, WAIT } from './setup';
+import { fastPolling, GENERATE, GET_TASK, generate, expectNoViolations, node, useWorkflows, WAIT } from '../harness/workflow-tests';
 import { IminiGenerate } from '../../nodes/IminiGenerate/IminiGenerate.node';
 import { IminiGetTask } from '../../nodes/IminiGetTask/IminiGetTask.node';
 import { IminiWait } from '../../nodes/IminiWait/IminiWait.node';

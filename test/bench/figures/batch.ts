@@ -5,13 +5,13 @@
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { buildDir } from '../build.ts';
+import { buildDir } from '../compile.ts';
 import type { RunReport } from '../engine-child.ts';
 import type { LogEntry } from '../mock-process.ts';
-import type { Settings } from '../options.ts';
-import { msf, out, progress, sec, verdict } from '../output.ts';
-import { checkRun, runEngine, startMockProcess } from '../processes.ts';
-import { mean, percentile } from '../stats.ts';
+import type { Settings } from '../flags.ts';
+import { msf, out, progress, sec, verdict } from '../report.ts';
+import { checkRun, runEngine, startMockProcess } from '../bench-processes.ts';
+import { mean, percentile } from '../percentiles.ts';
 
 /** Times (ms after submit) at which imini's fixed schedule (the node's before it learned) checks a task. */
 function iminiCheckTimes(untilMs: number): number[] {

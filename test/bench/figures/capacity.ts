@@ -1,10 +1,10 @@
 // 4. Mock capacity: req/s and latency of submit+poll traffic, through Prism and straight to the
 // simulator.
 import { Pool } from 'undici';
-import type { Settings } from '../options.ts';
-import { msf, out, progress, verdict } from '../output.ts';
-import { startMockProcess } from '../processes.ts';
-import { percentile } from '../stats.ts';
+import type { Settings } from '../flags.ts';
+import { msf, out, progress, verdict } from '../report.ts';
+import { startMockProcess } from '../bench-processes.ts';
+import { percentile } from '../percentiles.ts';
 
 type LoadResult = { requests: number; submits: number; errors: number; elapsedMs: number; latencies: number[] };
 

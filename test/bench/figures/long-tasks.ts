@@ -16,10 +16,10 @@ import type { QueueMode } from '../../../dev/n8n/queue-mode.ts';
 import { activateWorkflow } from '../../../dev/n8n/server.ts';
 import { durableLoopWorkflow } from '../../harness/durable-loop.ts';
 import { postWebhook } from '../../harness/webhook.ts';
-import { root } from '../build.ts';
-import type { Settings } from '../options.ts';
-import { out, progress, sec, verdict } from '../output.ts';
-import { startMockProcess } from '../processes.ts';
+import { root } from '../compile.ts';
+import type { Settings } from '../flags.ts';
+import { out, progress, sec, verdict } from '../report.ts';
+import { startMockProcess } from '../bench-processes.ts';
 
 const SLOTS = 2;
 // Short enough that a stalled job (the killed worker's) is noticed within seconds.

@@ -1,7 +1,7 @@
 // 3. Memory: peak RSS of separate n8n processes downloading 4K images (filesystem binary mode).
-import type { Settings } from '../options.ts';
-import { mb, out, progress, sec, verdict } from '../output.ts';
-import { checkRun, runEngine, startMockProcess } from '../processes.ts';
+import type { Settings } from '../flags.ts';
+import { mb, out, progress, sec, verdict } from '../report.ts';
+import { checkRun, runEngine, startMockProcess } from '../bench-processes.ts';
 
 export async function memoryFigure(settings: Settings): Promise<void> {
 	const tasks = settings.memoryTasks;

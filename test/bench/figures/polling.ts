@@ -1,11 +1,11 @@
 // 2. Polling cost: detection delay and polls per task of the node's learning poller vs. imini's
 // fixed schedule (what the node did before it learned) and a fixed 5 s, on virtual time through
 // the real TaskPoller (test/bench/poll-sim.ts, in a compiled child).
-import type { Settings } from '../options.ts';
-import { out, progress, sec, verdict } from '../output.ts';
+import type { Settings } from '../flags.ts';
+import { out, progress, sec, verdict } from '../report.ts';
 import type { PollResult, PollSpec } from '../poll-sim.ts';
-import { runChild } from '../processes.ts';
-import { mean } from '../stats.ts';
+import { runChild } from '../bench-processes.ts';
+import { mean } from '../percentiles.ts';
 
 export async function pollingFigure(settings: Settings): Promise<void> {
 	const image = 'google/nano-banana';

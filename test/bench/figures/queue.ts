@@ -17,12 +17,12 @@ import { startQueueMode } from '../../../dev/n8n/queue-mode.ts';
 import { activateWorkflow } from '../../../dev/n8n/server.ts';
 import type { QueueMode } from '../../../dev/n8n/queue-mode.ts';
 import { WEBHOOK_EXAMPLE_ID, provisionImini, webhookExample, webhookExampleCopy } from '../../../dev/n8n/provision.ts';
-import { root } from '../build.ts';
+import { root } from '../compile.ts';
 import type { MockMessage } from '../mock-process.ts';
-import type { Settings } from '../options.ts';
-import { mb, out, progress, sec, verdict } from '../output.ts';
-import { startMockProcess } from '../processes.ts';
-import type { MockHandle } from '../processes.ts';
+import type { Settings } from '../flags.ts';
+import { mb, out, progress, sec, verdict } from '../report.ts';
+import { startMockProcess } from '../bench-processes.ts';
+import type { MockHandle } from '../bench-processes.ts';
 
 const PROMPTS_PER_CALL = 5;
 const QUOTA_PATH = 'imini-images-quota';

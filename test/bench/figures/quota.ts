@@ -5,9 +5,9 @@
 // No client can beat the quota: every row costs one submit and its polls, so the run takes at
 // least N·(1 + polls per task)/Q windows. The figure is the wall time against that bound, the
 // rows delivered and the 429s the mock served. Result files are not API calls (imini's CDN).
-import type { Settings } from '../options.ts';
-import { out, progress, sec, verdict } from '../output.ts';
-import { runAgainstMock } from '../processes.ts';
+import type { Settings } from '../flags.ts';
+import { out, progress, sec, verdict } from '../report.ts';
+import { runAgainstMock } from '../bench-processes.ts';
 
 export async function quotaFigure(settings: Settings): Promise<void> {
 	const { quotaRows: rows, quotaRequests: requests, quotaWindowSeconds } = settings;

@@ -3,10 +3,10 @@
 // before issue 23 (the poller awaited a whole batch of checks before looking again) and after
 // (each check runs on its own), side by side in one run, on virtual time through both pollers
 // (test/bench/slow-check-sim.ts, in a compiled child).
-import type { Settings } from '../options.ts';
-import { out, progress, sec, verdict } from '../output.ts';
+import type { Settings } from '../flags.ts';
+import { out, progress, sec, verdict } from '../report.ts';
 import type { SlowCheckResult, SlowCheckSpec } from '../slow-check-sim.ts';
-import { runChild } from '../processes.ts';
+import { runChild } from '../bench-processes.ts';
 
 export async function slowCheckFigure(_settings: Settings): Promise<void> {
 	const spec: SlowCheckSpec = { tasks: 20, seconds: 10, slowSeconds: [30, 134] };

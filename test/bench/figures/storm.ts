@@ -3,9 +3,9 @@
 // storm is N one-row executions started at once in one n8n process (a form or webhook per
 // prompt); the sheet is one execution of N rows (the node's defaults). With one account per
 // process they share a pace and a queue, so the storm should cost what the sheet costs.
-import type { Settings } from '../options.ts';
-import { out, progress, sec, verdict } from '../output.ts';
-import { runAgainstMock } from '../processes.ts';
+import type { Settings } from '../flags.ts';
+import { out, progress, sec, verdict } from '../report.ts';
+import { runAgainstMock } from '../bench-processes.ts';
 
 type Shape = { delivered: number; created: number; limited: number; wallMs: number; status: string };
 

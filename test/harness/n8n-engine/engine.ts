@@ -21,7 +21,7 @@
  *
  * Process-global state (per jest test file, since jest gives each file its own module registry):
  * the environment variables (environment.ts) and the binary-data mode (`BinaryDataConfig.mode` in
- * the DI container, binary-data.ts). Runs of engines with different `binaryDataMode`s must
+ * the DI container, binary-store.ts). Runs of engines with different `binaryDataMode`s must
  * therefore not overlap in time.
  *
  * This file starts runs and lets a test cancel them; the other parts have one job each:
@@ -30,12 +30,12 @@
  *   workflow.ts            a test's nodes as an n8n Workflow, behind a start node for its input
  *   additional-data.ts     what the engine needs around a run (hooks, URLs)
  *   credentials-helper.ts  credentials in memory, authenticated as n8n's CLI does
- *   binary-data.ts         where binary data is stored, and reading it back
+ *   binary-store.ts        where binary data is stored, and reading it back
  *   result.ts              the engine's IRun as a test reads it
  */
 import { core } from './environment';
 import { buildAdditionalData } from './additional-data';
-import { initBinaryData } from './binary-data';
+import { initBinaryData } from './binary-store';
 import { InMemoryCredentialsHelper } from './credentials-helper';
 import { toResult } from './result';
 import type { Engine, EngineOptions, EngineResult, EngineWorkflow, RunHandle } from './types';

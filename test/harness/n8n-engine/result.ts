@@ -1,7 +1,7 @@
 // The engine's \`IRun\` as a test reads it: status (a cancelled run always 'canceled'), the run's
 // error, and each node's last output, error and binary data.
 import { ManualExecutionCancelledError, type IRun } from 'n8n-workflow';
-import { readBinary } from './binary-data';
+import { readBinary } from './binary-store';
 import type { EngineError, EngineItem, EngineResult } from './types';
 
 /**
