@@ -30,7 +30,7 @@ export type LoopGraph = {
 export type WiringProblem = { message: string; fix: string };
 
 /** n8n's nodes that drop items by design: inside the loop, a dropped task is no longer waited for. */
-const DROPPING_TYPES = new Set(['n8n-nodes-base.filter', 'n8n-nodes-base.limit', 'n8n-nodes-base.removeDuplicates']);
+const DROPPING_TYPES: readonly string[] = ['n8n-nodes-base.filter', 'n8n-nodes-base.limit', 'n8n-nodes-base.removeDuplicates'];
 
 const CONNECT = "Connect Still Running back into Imini Wait's input (straight back, or through a No Op node)";
 
@@ -96,7 +96,7 @@ export function findLoopProblem(graph: LoopGraph, self: string): WiringProblem |
 		for (const target of outputsOf(node).flat()) if (target !== self) queue.push(target);
 	}
 	for (const node of onTheWay) {
-		if (DROPPING_TYPES.has(graph.type(node) ?? '')) {
+		if (DROPPING_TYPES.includes(graph.type(node) ?? '')) {
 			return {
 				message: `"${node}" is between Still Running and Imini Wait's input, and it can drop tasks`,
 				fix: `A task it drops would no longer be waited for, and the workflow would end without it. Move "${node}" after Done. ${CONNECT}.`,
