@@ -302,8 +302,7 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await page.mouse.move(1, 1);
 		await page.screenshot({ path: join(SCREENSHOTS, 'credential-bad-key.png') });
 	});
-	// Imini Wait's durable loop, drawn as a user draws it. What the canvas allows is found out here:
-	// a connection from Still Running straight back into the node's own input, or else through a No Op.
+	// Imini Wait's durable loop, drawn as a user draws it.
 	const canvasNode = (name: string): Locator => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
 	const outputHandle = (name: string, index: number): Locator => page.locator(`[data-test-id="canvas-node-output-handle"][data-node-name="${name}"][data-index="${index}"]`);
 	const inputHandle = (name: string): Locator => page.locator(`[data-test-id="canvas-node-input-handle"][data-node-name="${name}"]`).first();
@@ -398,17 +397,11 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await closeNdv();
 		await outputHandle('Imini Wait', 1).waitFor();
 
-		// Still Running (the top output) dragged straight back into the node's own input.
+		// Still Running (the top output) dragged straight back into the node's own input: the canvas
+		// accepts a node's connection to itself (docs/durable-waits.md says so; a No Op between works too).
 		await drag(outputHandle('Imini Wait', 0), inputHandle('Imini Wait'));
 		let connections = await savedConnections(loopWorkflowId);
-		timings.selfConnection = connections['Imini Wait']?.main?.[0]?.some((c) => c.node === 'Imini Wait') ? 1 : 0;
-		if (!timings.selfConnection) {
-			// The canvas refuses a node's connection to itself: through a No Op, as the docs say.
-			await drag(outputHandle('Imini Wait', 0), page.locator('[data-test-id="canvas-node"][data-node-name="Imini Wait"]').locator('xpath=..').locator('..'));
-			await addFromCreator('No Op', /No Operation/);
-			await page.keyboard.press('Escape');
-			connections = await savedConnections(loopWorkflowId);
-		}
+		expect(connections['Imini Wait'].main[0].map((c) => c.node)).toEqual(['Imini Wait']);
 		// Done to the next step, from its "+".
 		await canvasNode('Imini Wait').hover();
 		await outputHandle('Imini Wait', 1).locator('[data-test-id="canvas-handle-plus"]').click();
@@ -416,8 +409,8 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		if (await ndv().isVisible().catch(() => false)) await closeNdv();
 		connections = await savedConnections(loopWorkflowId);
 		const [stillRunning, done] = connections['Imini Wait'].main;
-		expect(stillRunning.map((c) => c.node)).toEqual(timings.selfConnection ? ['Imini Wait'] : [expect.stringMatching(/No Op/)]);
-		expect(done).toHaveLength(1);
+		expect(stillRunning.map((c) => c.node)).toEqual(['Imini Wait']);
+		expect(done.map((c) => c.node)).toEqual(['No Operation, do nothing']);
 		await page.mouse.move(1, 1);
 		await page.screenshot({ path: join(SCREENSHOTS, 'durable-loop.png') });
 
@@ -437,7 +430,8 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await canvasNode('Imini Wait').dblclick();
 		await ndv().waitFor();
 		const output = ndv().locator('[data-test-id="output-panel"]');
-		await output.getByText('Done', { exact: true }).first().click();
+		// n8n names the output tabs "Still Running Branch" and "Done Branch (1 item)".
+		await output.getByText(/^Done Branch/).first().click();
 		await output.locator('[data-test-id="radio-button-binary"]').click();
 		const file = output.locator('[data-test-id="ndv-binary-data_0"]');
 		await file.waitFor({ timeout: 30_000 });
