@@ -7,7 +7,7 @@ import { runItems } from '../n8n/run-items';
 import { outputsFor, settle } from '../n8n/settle';
 import { readDownload } from '../n8n/tool-mode';
 import { generateProperties, modelSubtitle } from './description';
-import { USAGE_DOCS_URL } from '../n8n/properties';
+import { nodeDocsUrl } from '../n8n/properties';
 import { buildRequest } from './request';
 
 export class IminiGenerate implements INodeType {
@@ -21,7 +21,7 @@ export class IminiGenerate implements INodeType {
 		description:
 			// Also the description an AI agent reads of the tool variant (n8n uses the node's own at run time).
 			'Create pictures or videos from a prompt with imini: Nano Banana, GPT Image, Kling, Seedance or HappyHorse. Returns the files, or their links when an AI agent uses it as a tool',
-		documentationUrl: USAGE_DOCS_URL,
+		documentationUrl: nodeDocsUrl('imini-generate'),
 		defaults: { name: 'Imini Generate' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

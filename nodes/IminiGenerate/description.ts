@@ -82,7 +82,7 @@ export const generateProperties: INodeProperties[] = [
 				description: 'Whether to copy all the fields of the input item to each output item (fields this node adds keep their own values)',
 			},
 			{
-				displayName: 'Max Tasks In Flight',
+				displayName: 'Max Tasks at Once',
 				name: 'maxTasksInFlight',
 				type: 'number',
 				default: 10,

@@ -50,7 +50,7 @@ export function referenceCollection(name: string, types: Array<[string, string, 
 						description: 'Where the picture comes from',
 					},
 					{
-						displayName: 'Input Binary Field',
+						displayName: 'Input File Field',
 						name: 'binaryProperty',
 						type: 'string',
 						default: 'data',

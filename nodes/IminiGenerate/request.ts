@@ -91,7 +91,7 @@ type BodyBudget = { bytes: number };
 function tooLarge(ctx: IExecuteFunctions, itemIndex: number): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), 'The request is larger than imini\'s 64 MB limit', {
 		itemIndex,
-		description: 'Reference images from binary data are sent inline. Use smaller images, fewer of them, or public URLs.',
+		description: 'Reference images from files of the input item are sent inside the request. Use smaller images, fewer of them, or public links.',
 	});
 }
 
@@ -123,7 +123,7 @@ async function referenceUrl(ctx: IExecuteFunctions, itemIndex: number, entry: Re
 		throw new NodeOperationError(ctx.getNode(), `Reference Images #${position}: the input item has no file in the field "${property}"`, {
 			itemIndex,
 			description: present.length
-				? `Its files are in: ${present.map((name) => `"${name}"`).join(', ')}. Put one of these names in Reference Images > Input Binary Field.`
+				? `Its files are in: ${present.map((name) => `"${name}"`).join(', ')}. Put one of these names in Reference Images > Input File Field.`
 				: 'The input item has no files at all. Add a node before this one that downloads or reads the picture, or set Source to "Public Link".',
 		});
 	}

@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { taskItems } from '../n8n/output';
-import { USAGE_DOCS_URL, downloadProperty, fileOptions, taskIdProperty, taskSubtitle, taskTypeProperty } from '../n8n/properties';
+import { nodeDocsUrl, downloadProperty, fileOptions, taskIdProperty, taskSubtitle, taskTypeProperty } from '../n8n/properties';
 import { runItems } from '../n8n/run-items';
 import { checkTask, readTaskId, resolveTask } from '../n8n/task-lookup';
 import { readDownload } from '../n8n/tool-mode';
@@ -17,7 +17,7 @@ export class IminiGetTask implements INodeType {
 		description:
 			// Also the description an AI agent reads of the tool variant (n8n uses the node's own at run time).
 			'Look once at how an imini task is doing, and get its pictures or video when it is done (their links when an AI agent uses it as a tool)',
-		documentationUrl: USAGE_DOCS_URL,
+		documentationUrl: nodeDocsUrl('imini-get-task'),
 		defaults: { name: 'Imini Get Task' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

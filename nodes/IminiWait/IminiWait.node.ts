@@ -9,7 +9,7 @@ import {
 	pollingOptions,
 	taskIdProperty,
 	taskSubtitle,
-	USAGE_DOCS_URL,
+	nodeDocsUrl,
 	taskTypeProperty,
 	timeoutProperty,
 } from '../n8n/properties';
@@ -43,7 +43,7 @@ export class IminiWait implements INodeType {
 		description:
 			// Also the description an AI agent reads of the tool variant (n8n uses the node's own at run time).
 			'Wait until an imini task is done and get its pictures or video (their links when an AI agent uses it as a tool)',
-		documentationUrl: USAGE_DOCS_URL,
+		documentationUrl: nodeDocsUrl('imini-wait'),
 		defaults: { name: 'Imini Wait' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -61,7 +61,7 @@ export class IminiWait implements INodeType {
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to save the execution and free its worker while a long task runs, checking again a minute or more later. A restart or a crash of n8n then loses nothing. Wire the Still Running output back into this node's input.",
+					"Whether to save the workflow's progress in n8n's database while a long task runs, checking again a minute or more later. A restart or a crash of n8n then loses nothing. Wire the Still Running output back into this node's input.",
 				displayOptions: notAsTool,
 			},
 			{

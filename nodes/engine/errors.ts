@@ -18,7 +18,7 @@ export class IminiHttpError extends Error {
 	/** Where a redirect (3xx) pointed, when it was one (never followed with the key). */
 	readonly location: string | undefined;
 	constructor(status: number, body: IminiErrorBody, retryAfterMs: number | undefined, fromImini = false, location?: string) {
-		super(body.message ?? `HTTP ${status}`);
+		super(body.message ?? `imini answered with status ${status}`);
 		this.name = 'IminiHttpError';
 		this.status = status;
 		this.body = body;

@@ -114,14 +114,14 @@ const seedanceLimits = {
 export const videoModelCatalog = {
 	'kling/kling-v3': {
 		name: 'Kling 3 (Kuaishou)',
-		description: 'Text-to-video, or from a first frame (and optional last frame), or from asset images',
+		description: 'From text, from a first frame (and an optional last frame), or from pictures of its subjects',
 		...klingLimits,
 		referenceVideosMax: 0,
 		referTypes: null,
 	},
 	'kling/kling-v3-omni': {
 		name: 'Kling 3 Omni (Kuaishou)',
-		description: 'Kling 3 plus a reference video: edit it (base) or borrow from it (feature)',
+		description: 'Kling 3 plus a reference video: edit it, or borrow its movement or style',
 		...klingLimits,
 		referenceVideosMax: 1,
 		referTypes: ['base', 'feature'],
@@ -157,7 +157,7 @@ export const videoModelCatalog = {
 	},
 	'dashscope/happyhorse-1.0': {
 		name: 'HappyHorse 1.0 (Alibaba DashScope)',
-		description: 'From text, a first frame, up to 9 asset images, or edit one video with up to 5',
+		description: 'From text, a first frame, up to 9 pictures of its subjects, or edit one video with up to 5 pictures',
 		promptMax: 5000,
 		promptRequired: true,
 		resolutions: ['720P', '1080P'],

@@ -9,7 +9,7 @@ import type { ImageModelId, VideoModelId } from './models';
 const mediaUrl = z
 	.string()
 	.regex(/^(https?:\/\/|data:[A-Za-z0-9.+-]+\/[A-Za-z0-9.+-]+;base64,)/, 'must be a public http(s) URL or a data: URL');
-const publicUrl = z.string().regex(/^https?:\/\//, 'must be a public http(s) URL (videos and audio cannot be uploaded from n8n binary data)');
+const publicUrl = z.string().regex(/^https?:\/\//, 'must be a public link starting with http:// or https:// (imini takes videos and audio from links only, not from files of the input item)');
 // imini's contract counts characters as JSON Schema's maxLength does: Unicode code points. zod's
 // .max() counts UTF-16 units, so an emoji would use up two. (length <= max settles most prompts
 // without counting, since a string never has more code points than UTF-16 units.)

@@ -34,7 +34,7 @@ function messageFor(error: IminiHttpError, site: CallSite, credential: string): 
 	}
 	if (site.call === 'submit' && !error.fromImini && error.status >= 500) {
 		// A gateway's page, not imini's answer: nothing proves the task was not made.
-		return `A server in front of imini answered HTTP ${error.status} while the task was being created${retried}. imini may have created a task for this item, so it was not resubmitted (a retry could be charged twice). Check your imini task history before running it again.`;
+		return `A server in front of imini answered with an error page while the task was being created${retried} (${error.status}). imini may have created a task for this item, so it was not sent again (it could be charged twice). Check your imini task history before running it again.`;
 	}
 	switch (error.status) {
 		case 400:
@@ -46,7 +46,7 @@ function messageFor(error: IminiHttpError, site: CallSite, credential: string): 
 		case 402:
 			return 'Not enough imini credits for this task (402). Top up your imini account, then run the workflow again.';
 		case 403:
-			return `imini refused access${said} (403). This API key may not use this model or endpoint.`;
+			return `imini refused this request${said} (403). This API key may not be allowed to use this model, or its quota is used up: check the key and your credits at imini.ai.`;
 		case 404:
 			// A submit has no task to be unknown, and an answer without imini's error body is not imini's.
 			if (site.call === 'submit' || !error.body.code) {
@@ -58,9 +58,9 @@ function messageFor(error: IminiHttpError, site: CallSite, credential: string): 
 				? `imini had an internal error while creating the task${retried} (500). imini may have created a task for this item; it was retried only as imini advises. Check your imini task history before running again.`
 				: `imini had an internal error${task}${retried} (500). Try again later.`;
 		case 502:
-			return `imini's upstream model service is unavailable${task}${retried} (502). Try again later or pick another model.`;
+			return `The model's own service behind imini did not answer${task}${retried} (502). Try again later or pick another model.`;
 		default:
-			return `imini answered HTTP ${error.status}${task}${said}`;
+			return `imini answered with an error${task}${said} (${error.status}).`;
 	}
 }
 
@@ -79,7 +79,7 @@ function downloadMessage(error: IminiHttpError, taskId: string, retried: string)
 		case 404:
 			return `The result file of task ${taskId} could not be fetched (${error.status}), even with a fresh URL from a new status check: its URL has expired or the file is gone (imini keeps results for a limited time). Try Imini Get Task with this task ID.`;
 		default:
-			return `imini's file server answered HTTP ${error.status} for the result file of task ${taskId}${retried}. Fetch it again later with Imini Get Task.`;
+			return `imini's file server could not deliver the result file of task ${taskId}${retried} (${error.status}). Fetch it again later with Imini Get Task.`;
 	}
 }
 
@@ -115,7 +115,7 @@ function quotaMessage(error: QuotaExhaustedError, site: CallSite): string {
 
 function describe(error: IminiHttpError, site: CallSite): string {
 	const facts = [
-		`HTTP ${error.status}`,
+		`status ${error.status}`,
 		error.body.code && `code ${error.body.code}`,
 		error.body.request_id && `request_id ${error.body.request_id}`,
 		site.call !== 'submit' && `task_id ${site.taskId}`,
@@ -141,7 +141,7 @@ export function toNodeError(node: INode, error: unknown, site: CallSite, itemInd
 	if (error instanceof QuotaExhaustedError) {
 		return new NodeApiError(node, { ...error.lastError?.body, status: 429 } as JsonObject, {
 			message: quotaMessage(error, site),
-			description: `HTTP 429, code ${error.lastError?.body.code ?? 'RATE_LIMITED'}, refused ${error.refusals} times${site.call === 'submit' ? '' : `, task_id ${site.taskId}`}`,
+			description: `status 429, code ${error.lastError?.body.code ?? 'RATE_LIMITED'}, refused ${error.refusals} times${site.call === 'submit' ? '' : `, task_id ${site.taskId}`}`,
 			httpCode: '429',
 			itemIndex,
 		});
@@ -154,7 +154,7 @@ export function toNodeError(node: INode, error: unknown, site: CallSite, itemInd
 			message = `n8n refused to send the request${site.call === 'download' ? ` for the result file of task ${site.taskId}` : site.call === 'poll' ? ` for task ${site.taskId}` : ''}: its SSRF protection (N8N_SSRF_PROTECTION_ENABLED) blocks this address${site.call === 'submit' ? ', so no task was created and nothing was charged' : ''}. To use a local imini mock, list its address in N8N_SSRF_ALLOWED_IP_RANGES or N8N_SSRF_ALLOWED_HOSTNAMES.`;
 		} else if (site.call === 'submit') {
 			message = error.sent
-				? `No answer from imini while creating the task (${words}). imini may have created a task for this item, so it was not resubmitted (a retry could be charged twice). Check your imini task history before running it again.`
+				? `No answer from imini while creating the task (${words}). imini may have created a task for this item, so it was not sent again (it could be charged twice). Check your imini task history before running it again.`
 				: `The request to create the task could not be sent (${words}), so no task was created and nothing was charged. Check the Base URL in the "Imini API" credential and your network.`;
 		} else if (site.call === 'download') {
 			message = `The result file of task ${site.taskId} could not be downloaded${retried} (${words}). The task succeeded: fetch its file again with Imini Get Task.`;

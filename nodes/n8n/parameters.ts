@@ -21,7 +21,7 @@ const rules = {
 	timeout: { label: 'Timeout (Seconds)', min: 0, max: MAX_TIMEOUT_SECONDS },
 	firstCheckAfter: { label: 'First Check After (Seconds)', min: 0, max: 3_600 },
 	maxCheckInterval: { label: 'Longest Check Interval (Seconds)', min: 0.1, max: 3_600 },
-	maxTasksInFlight: { label: 'Max Tasks In Flight', min: 1, max: 100, integer: true },
+	maxTasksInFlight: { label: 'Max Tasks at Once', min: 1, max: 100, integer: true },
 } satisfies Record<string, NumberRule>;
 
 function shown(value: unknown): string {

@@ -2,8 +2,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { iminiClientTimeoutSeconds } from '../imini/models';
 
-/** The nodes' user guide (docs/usage.md of this package's repository), opened by the Docs links. */
-export const USAGE_DOCS_URL = 'https://github.com/n8n-nodes-imini/n8n-nodes-imini/blob/main/docs/usage.md';
+/** Each node's page in this package's docs (docs/nodes/), opened by the node panel's Docs link. */
+export function nodeDocsUrl(page: 'imini-generate' | 'imini-get-task' | 'imini-wait'): string {
+	return `https://github.com/n8n-nodes-imini/n8n-nodes-imini/blob/main/docs/nodes/${page}.md`;
+}
 
 /**
  * The canvas subtitle of Imini Get Task and Imini Wait, in words: "task from input" when Task ID
@@ -60,7 +62,7 @@ export const timeoutProperty: INodeProperties = {
 	default: 0,
 	hint: `0 = automatic: ${imageTimeout / 60} minutes for pictures, ${videoTimeout / 60} minutes for a video, more for long videos and many pictures`,
 	description:
-		'How long to wait for the result. Imini Generate counts from the submit; Imini Wait from when it starts waiting, or, when it parks the workflow, from when imini created the task. Waiting longer costs nothing extra.',
+		'How long to wait for the result. Imini Generate counts from when it sends the task to imini; Imini Wait from when it starts waiting, or, when it parks the workflow, from when imini created the task. Waiting longer costs nothing extra.',
 };
 
 export const onTimeoutProperty: INodeProperties = {

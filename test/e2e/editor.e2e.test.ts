@@ -2,16 +2,17 @@
 // playwright-core from .tools/browser), with the packed package installed as a community package
 // and the offline mock behind an "Imini API" credential: find the nodes from the "+" after a node,
 // add Imini Generate (connected), see each model's own fields, map the prompt from the input
-// panel, run it and see the picture with its prompt, make a credential with a bad key, and make
-// one mistake. Then Imini Wait's durable loop: added after a submitting Imini Generate, parking
-// turned on, Still Running dragged back into the node's own input by mouse, Done to a next step, a
-// video run through a park to Done; and the error after each of the two likely slips in the wiring.
-// Each step checks what the user sees, and the screenshots of the README and of
-// docs/durable-waits.md come from here.
+// panel, run it and see the picture with its prompt, make a credential with a bad key, make
+// one mistake, and run examples 01 and 08 from the editor. Then Imini Wait's durable loop: added
+// after a submitting Imini Generate, parking turned on, Still Running dragged back into the node's
+// own input by mouse, Done to a next step, a video run through a park to Done; and the error after
+// each of the two likely slips in the wiring. Each step checks what the user sees, and every
+// picture the README and docs/ show comes from here: taken with the values the README's steps
+// give, with n8n's toasts hidden and no local address on screen (the test's Base URL is kept out of frame).
 //
 // Needs `bash dev/n8n/install.sh`, `bash dev/n8n/install-browser.sh` and `npm run build`
 // (npm run test:e2e does all three). Screenshots go to test/.artifacts/screenshots/, or replace the
-// README's in examples/screenshots/ with UPDATE_SCREENSHOTS=1.
+// docs' pictures in examples/screenshots/ with UPDATE_SCREENSHOTS=1.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { N8N_VERSION, REPO_ROOT } from '../../dev/n8n/paths';
@@ -26,6 +27,24 @@ const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(REPO_ROOT, 'ex
 const CREDENTIAL_NAME = 'My imini key';
 const PROMPT = 'A red fox curled up in fresh snow, golden hour, 35 mm photo';
 const TRIGGER = 'When clicking ‘Execute workflow’';
+/** The examples shown whole on the canvas after a run (README, docs/nodes/). */
+const EXAMPLE_01 = 'iminiEx1PromptImg';
+const EXAMPLE_08 = 'iminiEx8DurableLoop';
+/**
+ * The search order measured in n8n 2.41.1's editor (docs/nodes/imini-generate.md, "Where Imini
+ * Generate is listed"). n8n scores a node by its name (weighted above its search words) and
+ * takes off points for every letter the search leaves unmatched: for "imini" the shortest name,
+ * Imini Wait, comes first; every node whose search words hold "image" (or "video") gets the same
+ * score, and n8n keeps its own order among them. A model's name lists Imini Generate alone.
+ */
+const GENERATE_ALONE = ['nano banana', 'nano banana pro', 'nano banana 2', 'gpt image', 'gpt image 2', 'kling', 'kling 3', 'seedance', 'seedance 2.0', 'happy horse', 'image generation', 'video generation', 'text to image', 'generate'];
+const MEASURED_ORDER: Record<string, string[]> = {
+	happyhorse: ['Imini Generate', 'Qwen Cloud'],
+	imini: ['Imini Wait', 'Imini Generate', 'Imini Get Task'],
+	image: ['Anthropic', 'Ollama', 'Edit Image', 'QuickChart', 'Qwen Cloud', 'MiniMax', 'Moonshot Kimi', 'Imini Generate'],
+	video: ['Google Gemini', 'Qwen Cloud', 'MiniMax', 'Imini Generate'],
+	task: ['Imini Get Task', 'Imini Wait', 'Google Tasks'],
+};
 
 // playwright-core is not a dependency of the package (install-browser.sh puts it in .tools), so
 // its types are not either: the few calls used here, loosely typed.
@@ -39,7 +58,7 @@ type PageElement = { checkVisibility(): boolean; innerText: string; dataset: Rec
 const timings: Record<string, number> = {};
 
 describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Generate`, () => {
-	const real = useRealN8n({ simulator: { imageTaskMs: 1500, videoTaskMs: 3000 }, credentialName: CREDENTIAL_NAME });
+	const real = useRealN8n({ simulator: { imageTaskMs: 1500, videoTaskMs: 3000 }, credentialName: CREDENTIAL_NAME, examples: [EXAMPLE_01, EXAMPLE_08] });
 	let mock: MockServer;
 	let n8n: RunningN8n;
 	let browser: Browser | undefined;
@@ -81,6 +100,13 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await context.addCookies([{ name: 'n8n-auth', value: n8n.authCookie, url: n8n.url, httpOnly: true, sameSite: 'Lax' }]);
 		page = await context.newPage();
 		mkdirSync(SCREENSHOTS, { recursive: true });
+		// n8n's toasts ("You just mapped some data!", "Node executed successfully" beside an
+		// error) are about n8n, not this package: the pictures leave them out.
+		await context.addInitScript(`addEventListener('DOMContentLoaded', () => {
+			const style = document.createElement('style');
+			style.textContent = '.el-notification { display: none !important; }';
+			document.head.append(style);
+		});`);
 	});
 
 	afterAll(async () => {
@@ -140,6 +166,29 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		return names.map((n: string) => n.trim());
 	}
 
+	/**
+	 * A picture for the docs: of the page, of one element, or of a part of the page. It fails when
+	 * a toast is showing or when the part taken shows a local address (the test's Base URL, a
+	 * file link of the mock), in text or in a field.
+	 */
+	async function picture(name: string, of: { element?: Locator; clip?: { x: number; y: number; width: number; height: number } } = {}): Promise<void> {
+		await page.mouse.move(1, 1);
+		const area = of.clip ?? (of.element ? await of.element.boundingBox() : { x: 0, y: 0, width: 1440, height: 900 });
+		const shown: string[] = await page.evaluate(
+			`(() => {
+				const area = ${JSON.stringify(area)};
+				const inArea = (el) => { const r = el.getBoundingClientRect(); return el.checkVisibility() && r.width > 0 && r.right > area.x && r.left < area.x + area.width && r.bottom > area.y && r.top < area.y + area.height; };
+				const texts = [...document.querySelectorAll('body *')].filter((el) => el.children.length === 0 && inArea(el)).map((el) => el.textContent);
+				const values = [...document.querySelectorAll('input, textarea')].filter(inArea).map((el) => el.value);
+				const toasts = [...document.querySelectorAll('.el-notification')].filter((el) => el.checkVisibility()).map((el) => 'toast: ' + el.innerText);
+				return [...texts, ...values, ...toasts];
+			})()`,
+		);
+		expect({ name, shown: shown.filter((text) => /127\.0\.0\.1|localhost|^toast: /.test(text ?? '')) }).toEqual({ name, shown: [] });
+		if (of.element && !of.clip) await of.element.screenshot({ path: join(SCREENSHOTS, name) });
+		else await page.screenshot({ path: join(SCREENSHOTS, name), ...(of.clip ? { clip: of.clip } : {}) });
+	}
+
 	it('finds the imini nodes from the "+" after a node, and adds Imini Generate connected to it', async () => {
 		const started = Date.now();
 		await page.goto(`${n8n!.url}/workflow/${workflowId}`);
@@ -149,12 +198,14 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await page.locator('[data-test-id="canvas-node"][data-node-name="Prompt"]').hover();
 		await page.locator('[data-test-id="canvas-handle-plus"]').first().click();
 		await creator().waitFor();
-		expect(await searchCreator('imini')).toEqual(expect.arrayContaining(['Imini Generate', 'Imini Get Task', 'Imini Wait']));
-		await page.mouse.move(1, 1);
-		await page.screenshot({ path: join(SCREENSHOTS, 'search-imini.png') });
-		for (const model of ['nano banana', 'kling', 'happyhorse', 'image generation']) {
-			expect({ model, found: await searchCreator(model) }).toEqual({ model, found: expect.arrayContaining(['Imini Generate']) });
+		expect((await searchCreator('imini')).slice(0, 3)).toEqual(MEASURED_ORDER.imini);
+		await picture('search-imini.png');
+		for (const query of GENERATE_ALONE) expect({ query, found: await searchCreator(query) }).toEqual({ query, found: ['Imini Generate'] });
+		for (const [query, order] of Object.entries(MEASURED_ORDER)) {
+			expect({ query, found: (await searchCreator(query)).slice(0, order.length) }).toEqual({ query, found: order });
 		}
+		// The README's step: search "imini", pick Imini Generate.
+		await searchCreator('imini');
 
 		await creator().locator('[data-test-id="node-creator-item-name"]', { hasText: /^Imini Generate$/ }).first().click();
 		// n8n shows an installed community node's card first; its button adds the node.
@@ -210,9 +261,8 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		expect(await parameters().locator('input[placeholder="Add Model Setting"]').count()).toBe(1);
 		expect(await parameters().locator('input[placeholder="Add Option"]').count()).toBe(1);
 		expect(await optionChoices()).toContain('Download Video Cover');
-		await page.mouse.move(1, 1);
 		await page.evaluate('document.activeElement?.blur()');
-		await ndv().screenshot({ path: join(SCREENSHOTS, 'node-panel-video.png') });
+		await picture('node-panel-video.png', { element: ndv() });
 
 		await choose('resource', 'Image');
 		await choose('model', 'Nano Banana Pro (Google)');
@@ -232,11 +282,14 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 25 });
 		await page.mouse.up();
 		await parameters().locator('.cm-line', { hasText: '{{ $json.prompt }}' }).first().waitFor({ timeout: 10_000 });
-		await page.getByText('You just mapped some data!').waitFor();
+		// n8n's "You just mapped some data!" came (and is kept out of the picture).
+		await page.getByText('You just mapped some data!').waitFor({ state: 'attached' });
+		// The README's values: Aspect Ratio 16:9, Resolution 2K.
+		await choose('aspectRatio', '16:9');
+		await choose('resolution', '2K');
 		await ndv().locator('[data-test-id="input-label"]').filter({ hasText: 'Resource' }).first().click();
-		await page.mouse.move(1, 1);
 		await page.evaluate('document.activeElement?.blur()');
-		await ndv().screenshot({ path: join(SCREENSHOTS, 'node-panel.png') });
+		await picture('node-panel.png', { element: ndv() });
 
 		const submitted = mock!.submissions.length;
 		const started = Date.now();
@@ -245,7 +298,9 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await output.locator('[data-test-id^="node-run-status-"], [data-test-id="node-error-message"]').first().waitFor({ timeout: 120_000 });
 		timings.executeStepMs = Date.now() - started;
 		expect((await output.locator('[data-test-id="node-error-message"]').allInnerTexts()).join('\n')).toBe('');
-		expect(mock!.submissions.slice(submitted).map((s) => s.body)).toEqual([expect.objectContaining({ model: 'google/nano-banana-pro', prompt: PROMPT })]);
+		expect(mock!.submissions.slice(submitted).map((s) => s.body)).toEqual([
+			expect.objectContaining({ model: 'google/nano-banana-pro', prompt: PROMPT, aspect_ratio: '16:9', resolution: '2K' }),
+		]);
 
 		// The item carries the prompt and the settings, next to the file.
 		await output.locator('[data-test-id="radio-button-json"]').click();
@@ -253,21 +308,22 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await output.getByText('resolution').first().waitFor();
 		const json = await output.innerText();
 		expect(json).toMatch(/"?prompt"?:\s*"A red fox/);
-		expect(json).toMatch(/"?resolution"?:\s*"1K"/);
+		expect(json).toMatch(/"?resolution"?:\s*"2K"/);
+		expect(json).toMatch(/"?aspect_ratio"?:\s*"16:9"/);
 
 		await output.locator('[data-test-id="radio-button-binary"]').click();
 		const file = output.locator('[data-test-id="ndv-binary-data_0"]');
 		await file.waitFor();
 		expect(await file.innerText()).toContain('image/png');
 		await page.waitForFunction(`document.querySelector('[data-test-id="ndv"] [data-test-id="node-execute-button"]')?.disabled === false`);
-		await page.screenshot({ path: join(SCREENSHOTS, 'finished-run.png') });
+		await picture('finished-run.png');
 
 		// "View" previews the picture itself, which the mock captions with the prompt it was asked for.
 		await output.locator('[data-test-id="ndv-view-binary-data"]').click();
 		const preview = output.locator('img[src*="/rest/binary-data"]');
 		await preview.waitFor();
 		await page.waitForFunction((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0, await preview.elementHandle());
-		await page.screenshot({ path: join(SCREENSHOTS, 'result-preview.png') });
+		await picture('result-preview.png');
 	});
 
 	it('one mistake: a reference image from a file the input does not have says where to look', async () => {
@@ -280,7 +336,7 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		expect(await message.innerText()).toContain('Reference Images #1: the input item has no file in the field "data"');
 		expect(await ndv().innerText()).toContain('The input item has no files at all');
 		expect(mock!.submissions.length).toBe(submitted);
-		await page.screenshot({ path: join(SCREENSHOTS, 'error-reference-image.png') });
+		await picture('error-reference-image.png', { element: ndv() });
 	});
 
 	it('a new credential with a bad key says so in words, and where to get a good one', async () => {
@@ -292,6 +348,13 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await page.locator('[data-test-id="node-credentials-select-item-new"]').filter({ visible: true }).first().click();
 		const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
 		await dialog.waitFor();
+		// As the credential page says: paste the key, leave Base URL as it is.
+		await dialog.locator('[data-test-id="parameter-input-apiKey"] input').fill('imini-0123456789abcdef');
+		expect(await dialog.locator('[data-test-id="parameter-input-baseUrl"] input').inputValue()).toBe('https://openapi.imini.ai/imini/router');
+		// The whole dialog, its title and Save button included.
+		const frame = page.locator('.el-dialog').filter({ has: dialog }).last();
+		await picture('credential.png', { element: frame });
+		// Saved, n8n tests it: here against the offline mock, whose address stays out of the picture below.
 		await dialog.locator('[data-test-id="parameter-input-apiKey"] input').fill('not-my-key');
 		await dialog.locator('[data-test-id="parameter-input-baseUrl"] input').fill(mock!.url);
 		await page.locator('[data-test-id="credential-save-button"]').filter({ visible: true }).first().click();
@@ -299,8 +362,33 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await dialog.getByText('More details').waitFor({ timeout: 30_000 });
 		await dialog.getByText('More details').click();
 		await page.getByText('imini does not accept this API key (401)').first().waitFor();
-		await page.mouse.move(1, 1);
-		await page.screenshot({ path: join(SCREENSHOTS, 'credential-bad-key.png') });
+		// The dialog down to the API Key field: the answer and the key, not the test's Base URL.
+		const box = await frame.boundingBox();
+		const baseUrl = await dialog.locator('[data-test-id="parameter-input-baseUrl"]').boundingBox();
+		await picture('credential-bad-key.png', { clip: { x: box.x, y: box.y, width: box.width, height: baseUrl.y - box.y - 32 } });
+
+		// The right key: Save says what the credential page says it says.
+		await dialog.locator('[data-test-id="parameter-input-apiKey"] input').fill(mock!.apiKey);
+		await page.locator('[data-test-id="credential-save-button"]').filter({ visible: true }).first().click();
+		await dialog.getByText('Connection tested successfully').waitFor({ state: 'attached', timeout: 30_000 });
+		await page.keyboard.press('Escape');
+	});
+
+	it.each([
+		[EXAMPLE_01, 'canvas-example-01.png', 3],
+		[EXAMPLE_08, 'canvas-example-08.png', 4], // Keep Waiting runs only when a task parks
+	])('%s runs from the editor and is pictured whole', async (id, file, nodes) => {
+		await page.goto(`${n8n!.url}/workflow/${id}`);
+		await page.locator('[data-test-id="canvas-node"]').first().waitFor();
+		const submitted = mock!.submissions.length;
+		await page.locator('[data-test-id="execute-workflow-button"]').click();
+		// Every node but the sticky note ran and shows its green tick.
+		await page.waitForFunction(`document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length >= ${nodes}`, undefined, { timeout: 120_000 });
+		expect(await page.locator('[data-test-id="canvas-node-status-error"]').count()).toBe(0);
+		expect(mock!.submissions.length).toBe(submitted + 1);
+		await page.locator('[data-test-id="zoom-to-fit"]').click();
+		await page.waitForTimeout(400); // the canvas animates its zoom
+		await picture(file);
 	});
 	// Imini Wait's durable loop, drawn as a user draws it.
 	const canvasNode = (name: string): Locator => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
@@ -411,8 +499,7 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		const [stillRunning, done] = connections['Imini Wait'].main;
 		expect(stillRunning.map((c) => c.node)).toEqual(['Imini Wait']);
 		expect(done.map((c) => c.node)).toEqual(['No Operation, do nothing']);
-		await page.mouse.move(1, 1);
-		await page.screenshot({ path: join(SCREENSHOTS, 'durable-loop.png') });
+		await picture('durable-loop.png');
 
 		// Run: the video parks on its first check, n8n resumes it (65 s later) round the drawn loop, and it comes out of Done.
 		const submitted = mock.submissions.length;
@@ -436,8 +523,7 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		const file = output.locator('[data-test-id="ndv-binary-data_0"]');
 		await file.waitFor({ timeout: 30_000 });
 		expect(await file.innerText()).toContain('video/mp4');
-		await page.mouse.move(1, 1);
-		await page.screenshot({ path: join(SCREENSHOTS, 'durable-loop-done.png') });
+		await picture('durable-loop-done.png');
 		await closeNdv();
 	}, 300_000);
 
@@ -467,8 +553,7 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		const shown = await ndv().innerText();
 		expect(shown).toContain("Connect Still Running back into Imini Wait's input");
 		expect(shown).toContain(task.taskId);
-		await page.mouse.move(1, 1);
-		await page.screenshot({ path: join(SCREENSHOTS, 'durable-loop-error.png') });
+		await picture('durable-loop-error.png');
 		await closeNdv();
 	}, 120_000);
 

@@ -5,7 +5,7 @@
 // addresses) and random parameter values (expressions that yield text, NaN, objects or errors).
 // Time is short, not virtual: tasks take 50–1500 ms, timeouts 0.5–3 s.
 //
-// After every run, the invariants of docs/reliability.md:
+// After every run, the invariants of docs/admin/reliability.md:
 //   - every task the mock created is in the run's output or its error text (a submit cut off by
 //     Stop counts when the text says it "may have created a task");
 //   - no item made more than one task, and submits exceed items only by retries imini advised

@@ -6,14 +6,20 @@
 // the package.json the page belongs to. Web links (http, https, mailto) are not followed.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { IminiApi } from '../../credentials/IminiApi.credentials';
+import { IminiGenerate } from '../../nodes/IminiGenerate/IminiGenerate.node';
+import { IminiGetTask } from '../../nodes/IminiGetTask/IminiGetTask.node';
+import { IminiWait } from '../../nodes/IminiWait/IminiWait.node';
 
 const ROOT = resolve(__dirname, '..', '..');
 
 /** The pages checked, with the package.json files whose scripts they may name. */
 const PAGES: Array<{ page: string; scriptsFrom: string[] }> = [
 	...['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md'].map((page) => ({ page, scriptsFrom: ['package.json'] })),
-	...readdirSync(join(ROOT, 'docs'))
+	// docs/ and its folders: the node pages (docs/nodes/) and the admin pages (docs/admin/).
+	...(readdirSync(join(ROOT, 'docs'), { recursive: true }) as string[])
 		.filter((name) => name.endsWith('.md'))
+		.sort()
 		.map((name) => ({ page: `docs/${name}`, scriptsFrom: ['package.json'] })),
 	// The mock's README is read both in its own package and in this repository ("in the
 	// repository, npm run mock"), so either package's scripts count.
@@ -154,7 +160,9 @@ describe('the pages as a whole', () => {
 	it('link to each other: the check is not vacuous', () => {
 		const checked = PAGES.reduce((sum, { page }) => sum + brokenLinks(page).checked, 0);
 		expect(checked).toBeGreaterThan(50);
-		expect(PAGES.map(({ page }) => page)).toEqual(expect.arrayContaining(['docs/usage.md', 'docs/queue-mode.md']));
+		expect(PAGES.map(({ page }) => page)).toEqual(
+			expect.arrayContaining(['docs/usage.md', 'docs/common-issues.md', 'docs/installation.md', 'docs/credential.md', 'docs/nodes/imini-generate.md', 'docs/admin/queue-mode.md']),
+		);
 	});
 
 	it('find a broken link and a wrong anchor when there is one', () => {
@@ -167,5 +175,53 @@ describe('the pages as a whole', () => {
 		expect(anchorsOf(join(ROOT, 'CONTRIBUTING.md')).has('no-such-heading')).toBe(false);
 		expect(anchorsOf(join(ROOT, 'CONTRIBUTING.md')).has('releasing')).toBe(true);
 		expect(scriptsOf('package.json').has(namedScripts(text)[0])).toBe(false);
+	});
+});
+
+describe("the editor's Docs links", () => {
+	// A node panel's "Docs" opens the node's documentationUrl; n8n's node list reads the codex's
+	// primaryDocumentation; the credential dialog's "docs" opens the credential's. Each must be
+	// the page of this repository written for it, and that page must exist.
+	const BLOB = 'https://github.com/n8n-nodes-imini/n8n-nodes-imini/blob/main/';
+	const nodes: Array<[string, string, string]> = [
+		['IminiGenerate', new IminiGenerate().description.documentationUrl!, 'docs/nodes/imini-generate.md'],
+		['IminiGetTask', new IminiGetTask().description.documentationUrl!, 'docs/nodes/imini-get-task.md'],
+		['IminiWait', new IminiWait().description.documentationUrl!, 'docs/nodes/imini-wait.md'],
+	];
+
+	it.each(nodes)('%s opens its own page, in the panel and in the codex', (node, documentationUrl, page) => {
+		const codex = JSON.parse(readFileSync(join(ROOT, 'nodes', node, `${node}.node.json`), 'utf8'));
+		expect(documentationUrl).toBe(BLOB + page);
+		expect(codex.resources.primaryDocumentation).toEqual([{ url: BLOB + page }]);
+		expect(codex.resources.credentialDocumentation).toEqual([{ url: BLOB + 'docs/credential.md' }]);
+		expect(existsSync(join(ROOT, page))).toBe(true);
+		// A node page in n8n's shape, and reachable from the README.
+		const text = readFileSync(join(ROOT, page), 'utf8');
+		expect(text).toMatch(/^## Node parameters$/m);
+		expect(text).toMatch(/^## Templates and examples$/m);
+		expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(`](${page})`);
+	});
+
+	it('the credential opens docs/credential.md', () => {
+		expect(new IminiApi().documentationUrl).toBe(BLOB + 'docs/credential.md');
+		expect(existsSync(join(ROOT, 'docs/credential.md'))).toBe(true);
+	});
+});
+
+describe('the pictures', () => {
+	// Every picture in examples/screenshots/ is shown by a page, and each is made by a browser test
+	// (the editor suite, or the mock's console test), so `UPDATE_SCREENSHOTS=1` renews them all
+	// and none goes stale by hand.
+	const DIR = 'examples/screenshots';
+	const pictures = readdirSync(join(ROOT, DIR)).filter((name) => name.endsWith('.png'));
+	const shown = new Set(PAGES.flatMap(({ page }) => linkTargets(readFileSync(join(ROOT, page), 'utf8')).map((target) => relative(ROOT, resolve(dirname(join(ROOT, page)), target)))));
+	const makers = ['test/e2e/editor.e2e.test.ts', 'test/mock/console.e2e.test.ts'].map((file) => readFileSync(join(ROOT, file), 'utf8')).join('\n');
+
+	it('there are pictures, and the editor suite makes the README\'s', () => {
+		expect(pictures).toEqual(expect.arrayContaining(['node-panel.png', 'credential.png', 'canvas-example-01.png', 'canvas-example-08.png']));
+	});
+
+	it.each(pictures)('%s is shown by a page and made by a browser test', (name) => {
+		expect({ name, shown: shown.has(`${DIR}/${name}`), made: makers.includes(`'${name}'`) }).toEqual({ name, shown: true, made: true });
 	});
 });

@@ -1,6 +1,6 @@
 // Issue 23's findings, one test each (each failed on the code before its fix), through n8n's
 // real engine against the offline imini: no paid task lost, none charged twice, no run left
-// hanging (docs/reliability.md states the invariants these keep).
+// hanging (docs/admin/reliability.md states the invariants these keep).
 import { errorText, generate, useWorkflows } from '../harness/workflow-tests';
 import type { EngineResult } from '../harness/n8n-engine/engine';
 import { accounts } from '../../nodes/engine/process-state';
@@ -118,7 +118,7 @@ describe('6. submit retries', () => {
 		const since = h.mock.requests().at(-1)?.seq ?? 0;
 		const result = await h.run({ nodes: [generate(image('behind a proxy [mock submit=gateway]'))] }, { baseUrl: h.mock.controlUrl });
 		expect(h.mock.requests(since).filter((e) => e.method === 'POST')).toHaveLength(1);
-		expect(result.error!.message).toContain('imini may have created a task for this item, so it was not resubmitted');
+		expect(result.error!.message).toContain('imini may have created a task for this item, so it was not sent again');
 		h.mock.violations.length = 0;
 	});
 
@@ -141,7 +141,7 @@ describe('7. numbers from expressions', () => {
 		['maxCheckInterval', '={{ "abc" }}', /^Longest Check Interval \(Seconds\) must be a number from 0\.1 to 3600, not "abc"$/],
 		['maxCheckInterval', 0, /^Longest Check Interval \(Seconds\) must be a number from 0\.1 to 3600, not 0$/],
 		['firstCheckAfter', '={{ "abc" }}', /^First Check After \(Seconds\) must be a number from 0 to 3600, not "abc"$/],
-		['maxTasksInFlight', '={{ "ten" }}', /^Max Tasks In Flight must be a whole number from 1 to 100, not "ten"$/],
+		['maxTasksInFlight', '={{ "ten" }}', /^Max Tasks at Once must be a whole number from 1 to 100, not "ten"$/],
 	])('%s = %p is refused before any credit is spent', async (option, value, message) => {
 		const before = h.mock.stats.submits;
 		const result = await h.run({ nodes: [generate(image('a fox', { options: { [option]: value } }))] });
@@ -193,7 +193,7 @@ describe('10. result URLs', () => {
 describe('wording', () => {
 	it('a dropped submit advises against a resubmit, in our words, not n8n\'s "You can retry the request"', async () => {
 		const result = await h.run({ nodes: [generate(image('dropped [mock submit=drop]'))] }, { baseUrl: h.mock.controlUrl });
-		expect(result.error!.message).toContain('imini may have created a task for this item, so it was not resubmitted');
+		expect(result.error!.message).toContain('imini may have created a task for this item, so it was not sent again');
 		expect(result.error!.message).not.toMatch(/retry the request/i);
 		h.mock.violations.length = 0;
 	});

@@ -1,4 +1,4 @@
-// With n8n's SSRF protection on and the mock's address allowed (what docs/reliability.md tells a
+// With n8n's SSRF protection on and the mock's address allowed (what docs/admin/reliability.md tells a
 // user of the local mock to set), the node reaches the API and downloads the result file.
 process.env.N8N_SSRF_PROTECTION_ENABLED = 'true';
 process.env.N8N_SSRF_ALLOWED_IP_RANGES = '127.0.0.1/32';
