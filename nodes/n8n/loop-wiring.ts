@@ -162,3 +162,16 @@ export function loopWiringProblem(ctx: IExecuteFunctions): WiringProblem | undef
 	if (ctx.getChildNodes(self).some((child) => child.name === self)) return undefined;
 	return { message: "Still Running is not connected back into Imini Wait's input", fix: `${CONNECT}.` };
 }
+
+/**
+ * Whether this run tests Imini Wait alone (the editor's "Execute step" on it): n8n then stops
+ * after this node, so a parked run would never come back round the loop. Read from the run's
+ * start data (public in n8n-core's NodeExecutionContext, as `workflow` is): a string in n8n 1.x,
+ * `{ nodeName, mode }` in 2.x.
+ */
+export function testsThisStepAlone(ctx: IExecuteFunctions): boolean {
+	const startData = (ctx as unknown as { runExecutionData?: { startData?: { destinationNode?: unknown } } | null }).runExecutionData?.startData;
+	const destination = startData?.destinationNode;
+	const name = typeof destination === 'string' ? destination : (destination as { nodeName?: string } | undefined)?.nodeName;
+	return name !== undefined && name === ctx.getNode().name;
+}

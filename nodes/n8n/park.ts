@@ -12,7 +12,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { TaskKind } from '../imini/task';
-import { loopWiringProblem } from './loop-wiring';
+import { loopWiringProblem, testsThisStepAlone } from './loop-wiring';
 import { runItems } from './run-items';
 import { runsAsTool } from './tool-mode';
 
@@ -61,6 +61,8 @@ export function planPark({ now, createdAt, deadlineAt, inMemoryMs, longestInterv
 
 /** The user's "Check Pictures / Videos in Memory First", for the task's kind, in ms. */
 export function readInMemoryMs(ctx: IExecuteFunctions, itemIndex: number, kind: TaskKind): number {
+	// A test of this step alone waits in memory: n8n stops after it, so a park would never come back.
+	if (testsThisStepAlone(ctx)) return Number.POSITIVE_INFINITY;
 	const name = kind === 'video' ? 'videoInMemoryFor' : 'inMemoryFor';
 	const seconds = Number(ctx.getNodeParameter(name, itemIndex, (kind === 'video' ? DEFAULT_VIDEO_IN_MEMORY_MS : DEFAULT_IN_MEMORY_MS) / 1000));
 	return Math.max(0, Number.isFinite(seconds) ? seconds : 0) * 1000;
@@ -128,7 +130,7 @@ function taskIdsOfRun(ctx: IExecuteFunctions): string[] {
  * error item per task with Continue On Fail or the error output). Undefined when the loop is closed.
  */
 export async function refuseParkingIntoNothing(ctx: IExecuteFunctions, maxWatched: number): Promise<INodeExecutionData[] | undefined> {
-	const problem = loopWiringProblem(ctx);
+	const problem = testsThisStepAlone(ctx) ? undefined : loopWiringProblem(ctx);
 	if (!problem) return undefined;
 	const keepsRunning = (ids: string[]) =>
 		ids.length === 0

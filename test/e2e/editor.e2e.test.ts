@@ -376,7 +376,8 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 
 	it.each([
 		[EXAMPLE_01, 'canvas-example-01.png', 3],
-		[EXAMPLE_08, 'canvas-example-08.png', 4], // Keep Waiting runs only when a task parks
+		// The video parks on its first check and comes back round the loop: Keep Waiting runs too.
+		[EXAMPLE_08, 'canvas-example-08.png', 5],
 	])('%s runs from the editor and is pictured whole', async (id, file, nodes) => {
 		await page.goto(`${n8n!.url}/workflow/${id}`);
 		await page.locator('[data-test-id="canvas-node"]').first().waitFor();
@@ -389,7 +390,8 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await page.locator('[data-test-id="zoom-to-fit"]').click();
 		await page.waitForTimeout(400); // the canvas animates its zoom
 		await picture(file);
-	});
+	}, 180_000);
+
 	// Imini Wait's durable loop, drawn as a user draws it.
 	const canvasNode = (name: string): Locator => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
 	const outputHandle = (name: string, index: number): Locator => page.locator(`[data-test-id="canvas-node-output-handle"][data-node-name="${name}"][data-index="${index}"]`);
@@ -526,6 +528,21 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await picture('durable-loop-done.png');
 		await closeNdv();
 	}, 300_000);
+
+	it('testing Imini Wait alone ("Execute step") waits without parking, since n8n stops after the step, and shows the video on Done', async () => {
+		await page.goto(`${n8n.url}/workflow/${loopWorkflowId}`);
+		await canvasNode('Imini Wait').dblclick();
+		await ndv().waitFor();
+		await ndv().locator('[data-test-id="node-execute-button"]').click();
+		const output = ndv().locator('[data-test-id="output-panel"]');
+		await output.getByText(/^Done Branch \(1 item\)/).first().waitFor({ timeout: 60_000 });
+		await output.getByText(/^Done Branch/).first().click();
+		await output.locator('[data-test-id="radio-button-binary"]').click();
+		const file = output.locator('[data-test-id="ndv-binary-data_0"]');
+		await file.waitFor({ timeout: 30_000 });
+		expect(await file.innerText()).toContain('video/mp4');
+		await closeNdv();
+	}, 120_000);
 
 	it('a slip, Still Running left unconnected: the run stops with an error naming the task and the connection to make', async () => {
 		const id = await videoWorkflow('A slip: Still Running unconnected', {
