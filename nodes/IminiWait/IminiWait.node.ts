@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { readOnTimeout, readPollBounds, readTimeoutMs } from '../n8n/parameters';
-import { failedRunAsErrorItems, parkWhenAllStillRunning, readInMemoryMs, refuseFinishedTasksBack, refuseParkingIntoNothing } from '../n8n/park';
+import { alreadyReported, failedRunAsErrorItems, parkWhenAllStillRunning, readInMemoryMs, refuseFinishedTasksBack, refuseParkingIntoNothing } from '../n8n/park';
 import {
 	downloadProperty,
 	fileOptions,
@@ -128,6 +128,7 @@ export class IminiWait implements INodeType {
 			const parkUntil = new Map<number, number>();
 			const { longestIntervalMs } = readPollBounds(this);
 			const [items] = await runItems(this, MAX_WATCHED, async (itemIndex, run) => {
+				if (alreadyReported(this, itemIndex)) return [];
 				const taskId = readTaskId(this, itemIndex);
 				const { kind, task } = await resolveTask(this, run, itemIndex, taskId);
 				run.ledger.record(itemIndex, kind, taskId, 'processing');

@@ -84,6 +84,15 @@ export function findLoopProblem(graph: LoopGraph, self: string): WiringProblem |
 		return { message: `Still Running leads to ${quoted(stillRunning)}, which does not come back into Imini Wait`, fix: `${CONNECT}.` };
 	}
 
+	// Finished tasks go out of Done: led back, they would come round again (and so would the
+	// error items of Continue On Fail).
+	if (done.some(leadsBack)) {
+		return {
+			message: 'Done leads back into Imini Wait',
+			fix: "Done is for finished tasks: connect it to the next step. Only Still Running may lead back into Imini Wait's input.",
+		};
+	}
+
 	// Every node on the way back must pass each task on: an output of it that does not lead back
 	// would take tasks out of the wait. (A node reached only as a copy, whose own way back is
 	// elsewhere, takes nothing away: n8n sends an output's items to each of its connections.)

@@ -84,6 +84,15 @@ export async function parkWhenAllStillRunning(ctx: IExecuteFunctions, items: INo
 	return true;
 }
 
+/**
+ * An error item of this node's that came back into it round a loop (Done looped back, with
+ * Continue On Fail): it was reported when it went out of Done, and sent out again it would go
+ * round for ever. Such items are let go.
+ */
+export function alreadyReported(ctx: IExecuteFunctions, itemIndex: number): boolean {
+	return ctx.getInputData()[itemIndex]?.json?.error !== undefined && cameRoundALoop(ctx);
+}
+
 /** Whether this run's items came back round a loop from this node's own output. */
 function cameRoundALoop(ctx: IExecuteFunctions): boolean {
 	const self = ctx.getNode().name;
@@ -101,7 +110,7 @@ function cameRoundALoop(ctx: IExecuteFunctions): boolean {
  * loop wired for parking, with parking turned off, sends everything out of the one output).
  */
 export function refuseFinishedTasksBack(ctx: IExecuteFunctions, parking: boolean): void {
-	const looped = ctx.getInputData().filter((item) => item.json.status === 'succeeded' || item.json.status === 'failed');
+	const looped = ctx.getInputData().filter((item) => item.json.error === undefined && (item.json.status === 'succeeded' || item.json.status === 'failed'));
 	if (looped.length === 0 || !cameRoundALoop(ctx)) return;
 	const ids = looped.map((item) => String(item.json.task_id));
 	const named = ids.length > 1 ? `Finished tasks ${ids.join(', ')} came` : `Finished task ${ids[0]} came`;
@@ -140,6 +149,7 @@ export async function refuseParkingIntoNothing(ctx: IExecuteFunctions, maxWatche
 		throw new NodeOperationError(ctx.getNode(), problem.message, { description: `${problem.fix}${keepsRunning(taskIdsOfRun(ctx))}` });
 	}
 	const [errorItems] = await runItems(ctx, maxWatched, async (itemIndex, run) => {
+		if (alreadyReported(ctx, itemIndex)) return [];
 		const taskId = String(ctx.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
 		if (taskId) {
 			const kind = ctx.getInputData()[itemIndex]?.json?.kind === 'image' ? 'image' : 'video';
@@ -161,10 +171,11 @@ export function failedRunAsErrorItems(ctx: IExecuteFunctions, error: unknown): I
 	if (!ctx.continueOnFail() || ctx.getExecutionCancelSignal()?.aborted) throw error;
 	const message = error instanceof Error ? error.message : String(error);
 	const description = (error as { description?: unknown }).description;
-	return ctx.getInputData().map((item, itemIndex) => {
+	return ctx.getInputData().flatMap((item, itemIndex) => {
+		if (alreadyReported(ctx, itemIndex)) return [];
 		const details: IDataObject = {};
 		if (item.json.task_id !== undefined) details.task_id = item.json.task_id;
 		if (typeof description === 'string' && description) details.description = description;
-		return { json: { error: message, details }, pairedItem: { item: itemIndex } };
+		return [{ json: { error: message, details }, pairedItem: { item: itemIndex } }];
 	});
 }

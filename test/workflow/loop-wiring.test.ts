@@ -176,26 +176,20 @@ describe('a loop that does come back', () => {
 });
 
 describe('Done looped back as well as Still Running', () => {
-	it.each([
-		['the error stops the run', {}],
-		['the error output gets it once (n8n would send a failing node\'s input round Still Running for ever)', { onError: 'continueErrorOutput' as const }],
-	])('the finished task, come back, is named in an error: %s', async (_, settings) => {
-		const prompt = `both looped ${'onError' in settings ? 'to the error output' : 'stopping'}`;
-		const workflow = wired(prompt, { Wait: { main: [to('Wait'), to('Wait')] } });
-		workflow.nodes[1] = { ...workflow.nodes[1], ...settings };
-		const parked = await h.run(workflow);
-		expect(parked.status).toBe('waiting');
-		h.mock.clock.advance(130_000);
-		const resumed = await h.resume(workflow, parked);
-		const [taskId] = taskIdsOf(prompt);
-		const message = `Finished task ${taskId} came back into Imini Wait through a loop`;
-		if ('onError' in settings) {
-			expect(resumed.status).toBe('success');
-			const errors = resumed.runData.Wait.flatMap((run) => run.data?.main[2] ?? []);
-			expect(errors.map((item) => item.json.error)).toEqual([message]);
-		} else {
-			expect(resumed.status).toBe('error');
-			expect(resumed.error!.message).toBe(message);
-		}
-	}, 30_000);
+	it('is refused on the first run, naming the task', async () => {
+		const result = await h.run(wired('both looped, stopping', { Wait: { main: [to('Wait'), to('Wait')] } }));
+		expect(result.status).toBe('error');
+		expect(result.error!.message).toBe('Done leads back into Imini Wait');
+		expect(errorText(result)).toContain(taskIdsOf('both looped, stopping')[0]);
+	});
+
+	it('with Continue On Fail, the error item goes out of Done once and is let go when it comes back (not round for ever)', async () => {
+		const workflow = wired('both looped, continuing', { Wait: { main: [to('Wait'), to('Wait')] } });
+		workflow.nodes[1] = { ...workflow.nodes[1], continueOnFail: true };
+		const result = await h.run(workflow);
+		expect(result.status).toBe('success');
+		const errors = result.runData.Wait.flatMap((run) => run.data?.main[1] ?? []);
+		expect(errors.map((item) => item.json.error)).toEqual(['Done leads back into Imini Wait']);
+		expect((errors[0].json.details as { task_id: string }).task_id).toBe(taskIdsOf('both looped, continuing')[0]);
+	});
 });
