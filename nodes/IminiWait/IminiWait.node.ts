@@ -1,7 +1,7 @@
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { readOnTimeout, readPollBounds, readTimeoutMs } from '../n8n/parameters';
-import { DEFAULT_IN_MEMORY_MS } from '../n8n/park';
+import { alreadyReported, failedRunAsErrorItems, parkWhenAllStillRunning, readInMemoryMs, refuseFinishedTasksBack, refuseParkingIntoNothing } from '../n8n/park';
 import {
 	downloadProperty,
 	fileOptions,
@@ -31,18 +31,6 @@ const outputs = '={{ $parameter.parkBetweenChecks ? [{ "type": "main", "displayN
 
 /** Parking is for workflows: an agent's tool call waits in memory. */
 const notAsTool = { hide: { '@tool': [true] } };
-
-/** Whether this run's items came back round a loop from this node's own output. */
-function cameRoundALoop(ctx: IExecuteFunctions): boolean {
-	const self = ctx.getNode().name;
-	let from: string | undefined;
-	try {
-		from = ctx.getInputSourceData(0)?.previousNode;
-	} catch {
-		return false; // no source: the first node of a partial run
-	}
-	return from !== undefined && (from === self || ctx.getChildNodes(self).some((child) => child.name === from));
-}
 
 export class IminiWait implements INodeType {
 	description: INodeTypeDescription = {
@@ -78,20 +66,30 @@ export class IminiWait implements INodeType {
 			},
 			{
 				displayName:
-					"Connect <b>Still Running</b> back to this node's input (directly or through a No Op node): after each park, n8n sends the task's item out of Still Running, and this node checks it again. <b>Done</b> gets the results.",
+					"Connect <b>Still Running</b> back into this node's input (straight back, or through a No Op node), and <b>Done</b> to the next step. After each park, n8n sends the tasks still running out of Still Running; only that connection brings them back to be checked again, so without it the node stops with an error before parking. A park lasts at least 65 s: a finished video can come out up to a minute later than without parking (about half a minute on average).",
 				name: 'parkNotice',
 				type: 'notice',
 				default: '',
 				displayOptions: { show: { parkBetweenChecks: [true] }, ...notAsTool },
 			},
 			{
-				displayName: 'Check in Memory First (Seconds)',
+				displayName: 'Check Pictures in Memory First (Seconds)',
 				name: 'inMemoryFor',
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 60, // DEFAULT_IN_MEMORY_MS
 				description:
-					'Until the task is this old (counted from when imini created it) it is checked in memory, as without parking: a task that finishes sooner never parks. Parks last at least 65 s, the shortest n8n resumes on time.',
+					'A picture is usually ready within a minute: until it is this old (counted from when imini created it) it is checked without parking, and one ready sooner never parks. If n8n restarts during this time, the execution is lost (the picture can still be fetched with Imini Get Task).',
+				displayOptions: { show: { parkBetweenChecks: [true] }, ...notAsTool },
+			},
+			{
+				displayName: 'Check Videos in Memory First (Seconds)',
+				name: 'videoInMemoryFor',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0, // DEFAULT_VIDEO_IN_MEMORY_MS
+				description:
+					'0: a video parks from its first check, so a restart of n8n at any time loses nothing. Above 0, a video ready within this time comes out sooner, without parking, but a restart during it loses the execution.',
 				displayOptions: { show: { parkBetweenChecks: [true] }, ...notAsTool },
 			},
 			{
@@ -107,17 +105,8 @@ export class IminiWait implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const parking = !runsAsTool(this) && (this.getNodeParameter('parkBetweenChecks', 0, false) as boolean);
-		// A finished task fed back into this node would be fetched and output again, round and round
-		// (a loop wired for parking, with parking turned off, sends everything out of the one output).
-		const looped = this.getInputData().filter((item) => item.json.status === 'succeeded' || item.json.status === 'failed');
-		if (looped.length > 0 && cameRoundALoop(this)) {
-			throw new NodeOperationError(this.getNode(), `Finished task ${String(looped[0].json.task_id)} came back into Imini Wait through a loop`, {
-				description: parking
-					? 'Only the Still Running output may lead back into this node: connect Done to the next step instead.'
-					: 'Turn on "Park the Workflow Between Checks" (its Still Running output is the one to loop back), or remove the connection that leads back into this node.',
-			});
-		}
 		if (!parking) {
+			refuseFinishedTasksBack(this, false);
 			return await runItems(this, MAX_WATCHED, async (itemIndex, run) => {
 				const taskId = readTaskId(this, itemIndex);
 				const { kind, task } = await resolveTask(this, run, itemIndex, taskId);
@@ -131,35 +120,34 @@ export class IminiWait implements INodeType {
 				});
 			});
 		}
-
-		const parkUntil = new Map<number, number>();
-		const { longestIntervalMs } = readPollBounds(this);
-		const [items] = await runItems(this, MAX_WATCHED, async (itemIndex, run) => {
-			const taskId = readTaskId(this, itemIndex);
-			const { kind, task } = await resolveTask(this, run, itemIndex, taskId);
-			run.ledger.record(itemIndex, kind, taskId, 'processing');
-			const outcome = await settleOrPark(this, run, kind, taskId, itemIndex, {
-				timeoutMs: readTimeoutMs(this, itemIndex, kind),
-				inMemoryMs: Math.max(0, Number(this.getNodeParameter('inMemoryFor', itemIndex, DEFAULT_IN_MEMORY_MS / 1000)) || 0) * 1000,
-				longestIntervalMs,
-				seen: task,
-				download: readDownload(this, itemIndex),
-				onTimeout: readOnTimeout(this, itemIndex),
-				nextStep: "Raise this node's Timeout to keep waiting: the task keeps running on imini.",
+		try {
+			// Error items go out of Done (or the error output), never round the loop.
+			const refused = await refuseParkingIntoNothing(this, MAX_WATCHED);
+			if (refused) return outputsFor(this, refused, new Set(), 'running-first');
+			refuseFinishedTasksBack(this, true);
+			const parkUntil = new Map<number, number>();
+			const { longestIntervalMs } = readPollBounds(this);
+			const [items] = await runItems(this, MAX_WATCHED, async (itemIndex, run) => {
+				if (alreadyReported(this, itemIndex)) return [];
+				const taskId = readTaskId(this, itemIndex);
+				const { kind, task } = await resolveTask(this, run, itemIndex, taskId);
+				run.ledger.record(itemIndex, kind, taskId, 'processing');
+				const outcome = await settleOrPark(this, run, kind, taskId, itemIndex, {
+					timeoutMs: readTimeoutMs(this, itemIndex, kind),
+					inMemoryMs: readInMemoryMs(this, itemIndex, kind),
+					longestIntervalMs,
+					seen: task,
+					download: readDownload(this, itemIndex),
+					onTimeout: readOnTimeout(this, itemIndex),
+					nextStep: "Raise this node's Timeout to keep waiting: the task keeps running on imini.",
+				});
+				if (outcome.parkUntil !== undefined) parkUntil.set(itemIndex, outcome.parkUntil);
+				return outcome.items;
 			});
-			if (outcome.parkUntil !== undefined) parkUntil.set(itemIndex, outcome.parkUntil);
-			return outcome.items;
-		});
-		// Park only when every item is still running: the output of a parked run is dropped on
-		// resume, so a run with results (or errors) hands them on first, and the tasks still
-		// running go round the loop once more, to park on the next run.
-		const count = this.getInputData().length;
-		if (count > 0 && parkUntil.size === count) {
-			const until = new Date(Math.min(...parkUntil.values()));
-			const taskIds = items.map((item) => String(item.json.task_id)).join(', ');
-			this.logger.info(`Imini Wait parks execution ${this.getExecutionId()} until ${until.toISOString()}; imini tasks ${taskIds}`);
-			await this.putExecutionToWait(until);
+			await parkWhenAllStillRunning(this, items, parkUntil);
+			return outputsFor(this, items, new Set(parkUntil.keys()), 'running-first');
+		} catch (error) {
+			return outputsFor(this, failedRunAsErrorItems(this, error), new Set(), 'running-first');
 		}
-		return outputsFor(this, items, new Set(parkUntil.keys()), 'running-first');
 	}
 }

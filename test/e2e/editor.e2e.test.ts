@@ -3,9 +3,12 @@
 // and the offline mock behind an "Imini API" credential: find the nodes from the "+" after a node,
 // add Imini Generate (connected), see each model's own fields, map the prompt from the input
 // panel, run it and see the picture with its prompt, make a credential with a bad key, make
-// one mistake, and run examples 01 and 08 from the editor. Each step checks what the user sees, and every picture the README and docs/ show
-// comes from here: taken with the values the README's steps give, with n8n's toasts hidden and no
-// local address on screen (the test's Base URL is kept out of frame).
+// one mistake, and run examples 01 and 08 from the editor. Then Imini Wait's durable loop: added
+// after a submitting Imini Generate, parking turned on, Still Running dragged back into the node's
+// own input by mouse, Done to a next step, a video run through a park to Done; and the error after
+// each of the two likely slips in the wiring. Each step checks what the user sees, and every
+// picture the README and docs/ show comes from here: taken with the values the README's steps
+// give, with n8n's toasts hidden and no local address on screen (the test's Base URL is kept out of frame).
 //
 // Needs `bash dev/n8n/install.sh`, `bash dev/n8n/install-browser.sh` and `npm run build`
 // (npm run test:e2e does all three). Screenshots go to test/.artifacts/screenshots/, or replace the
@@ -15,6 +18,7 @@ import { join } from 'node:path';
 import { N8N_VERSION, REPO_ROOT } from '../../dev/n8n/paths';
 import type { RunningN8n } from '../../dev/n8n/server';
 import type { MockServer } from '../../mock-server/index';
+import { EXAMPLE_CREDENTIAL_ID } from '../../dev/n8n/provision';
 import { useRealN8n } from '../harness/real-n8n.ts';
 
 const PLAYWRIGHT_CORE = join(REPO_ROOT, '.tools', 'browser', 'node_modules', 'playwright-core');
@@ -372,7 +376,8 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 
 	it.each([
 		[EXAMPLE_01, 'canvas-example-01.png', 3],
-		[EXAMPLE_08, 'canvas-example-08.png', 4], // Keep Waiting runs only when a task parks
+		// The video parks on its first check and comes back round the loop: Keep Waiting runs too.
+		[EXAMPLE_08, 'canvas-example-08.png', 5],
 	])('%s runs from the editor and is pictured whole', async (id, file, nodes) => {
 		await page.goto(`${n8n!.url}/workflow/${id}`);
 		await page.locator('[data-test-id="canvas-node"]').first().waitFor();
@@ -385,5 +390,221 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await page.locator('[data-test-id="zoom-to-fit"]').click();
 		await page.waitForTimeout(400); // the canvas animates its zoom
 		await picture(file);
-	});
+	}, 180_000);
+
+	// Imini Wait's durable loop, drawn as a user draws it.
+	const canvasNode = (name: string): Locator => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+	const outputHandle = (name: string, index: number): Locator => page.locator(`[data-test-id="canvas-node-output-handle"][data-node-name="${name}"][data-index="${index}"]`);
+	const inputHandle = (name: string): Locator => page.locator(`[data-test-id="canvas-node-input-handle"][data-node-name="${name}"]`).first();
+
+	/** A press on one handle, moves in steps, a release on another: n8n's canvas follows the mouse. */
+	async function drag(from: Locator, to: Locator): Promise<void> {
+		const a = await from.boundingBox();
+		const b = await to.boundingBox();
+		await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+		await page.mouse.down();
+		await page.mouse.move(a.x + a.width / 2 + 40, a.y + a.height / 2 + 20, { steps: 5 });
+		await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 25 });
+		await page.mouse.up();
+	}
+
+	/** The workflow as saved (Ctrl+S first): its connections, from the REST API. */
+	async function savedConnections(id: string): Promise<Record<string, { main: Array<Array<{ node: string }>> }>> {
+		await page.keyboard.press('Control+s');
+		await page.waitForTimeout(1_000);
+		return (await n8n.rest('GET', `/rest/workflows/${id}`)).body.data.connections;
+	}
+
+	/** Adds a node from the node creator (already open), by its name in the list. */
+	async function addFromCreator(search: string, item: RegExp): Promise<void> {
+		await creator().waitFor();
+		await searchCreator(search);
+		await creator().locator('[data-test-id="node-creator-item-name"]', { hasText: item }).first().click();
+		const add = creator().getByRole('button', { name: /Add to workflow/ });
+		if (await add.isVisible().catch(() => false)) await add.click();
+	}
+
+	async function closeNdv(): Promise<void> {
+		await ndv().locator('[data-test-id="ndv-close-button"], [data-test-id="back-to-canvas"]').first().click();
+		await ndv().waitFor({ state: 'hidden' });
+	}
+
+	async function turnParkingOn(): Promise<void> {
+		await parameter('parkBetweenChecks').locator('.el-switch').first().click();
+		await parameters().getByText('Check Videos in Memory First (Seconds)').first().waitFor();
+		expect(await visibleText()).toContain("Connect Still Running back into this node's input");
+	}
+
+	/** The latest execution of a workflow once it has ended (it may park and resume on the way). */
+	async function endedExecution(id: string, timeoutMs: number): Promise<{ id: string; status: string }> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const list = (await n8n.rest('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: id }))}`)).body.data;
+			const latest = (list.results ?? list)[0];
+			if (latest && !['new', 'running', 'waiting'].includes(latest.status)) return latest;
+			if (Date.now() > deadline) throw new Error(`workflow ${id}: no ended execution within ${timeoutMs} ms (latest: ${JSON.stringify(latest)})`);
+			await page.waitForTimeout(1_000);
+		}
+	}
+
+	async function videoWorkflow(name: string, extra: { nodes?: unknown[]; connections?: Record<string, unknown> } = {}): Promise<string> {
+		const created = await n8n.rest('POST', '/rest/workflows', {
+			name,
+			active: false,
+			settings: { executionOrder: 'v1' },
+			nodes: [
+				{ id: 't', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'g',
+					name: 'Submit the Video',
+					type: 'n8n-nodes-imini.iminiGenerate',
+					typeVersion: 1,
+					position: [240, 0],
+					parameters: { resource: 'video', model: 'doubao/seedance-2.0-fast', prompt: `[mock time=3000] ${name}: a lighthouse in a storm`, resolution: '720P', aspectRatio: '16:9', duration: 4, waitForCompletion: false, options: {} },
+					credentials: { iminiApi: { id: EXAMPLE_CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+				},
+				...(extra.nodes ?? []),
+			],
+			connections: { [TRIGGER]: { main: [[{ node: 'Submit the Video', type: 'main', index: 0 }]] }, ...extra.connections },
+		});
+		if (created.status !== 200) throw new Error(`creating the workflow: ${created.status} ${JSON.stringify(created.body).slice(0, 300)}`);
+		return created.body.data.id;
+	}
+
+	let loopWorkflowId: string;
+
+	it('draws a parking Imini Wait\'s loop by mouse after a submitting Imini Generate, runs a video, and sees the file on Done', async () => {
+		loopWorkflowId = await videoWorkflow('A video that survives restarts');
+		await page.goto(`${n8n.url}/workflow/${loopWorkflowId}`);
+		await canvasNode('Submit the Video').waitFor();
+
+		// Imini Wait from the "+" after the submitting node, parking turned on.
+		await canvasNode('Submit the Video').hover();
+		await outputHandle('Submit the Video', 0).locator('[data-test-id="canvas-handle-plus"]').click();
+		await addFromCreator('Imini Wait', /^Imini Wait$/);
+		await ndv().waitFor();
+		await turnParkingOn();
+		await closeNdv();
+		await outputHandle('Imini Wait', 1).waitFor();
+
+		// Still Running (the top output) dragged straight back into the node's own input: the canvas
+		// accepts a node's connection to itself (docs/durable-waits.md says so; a No Op between works too).
+		await drag(outputHandle('Imini Wait', 0), inputHandle('Imini Wait'));
+		let connections = await savedConnections(loopWorkflowId);
+		expect(connections['Imini Wait'].main[0].map((c) => c.node)).toEqual(['Imini Wait']);
+		// Done to the next step, from its "+".
+		await canvasNode('Imini Wait').hover();
+		await outputHandle('Imini Wait', 1).locator('[data-test-id="canvas-handle-plus"]').click();
+		await addFromCreator('No Op', /No Operation/);
+		if (await ndv().isVisible().catch(() => false)) await closeNdv();
+		connections = await savedConnections(loopWorkflowId);
+		const [stillRunning, done] = connections['Imini Wait'].main;
+		expect(stillRunning.map((c) => c.node)).toEqual(['Imini Wait']);
+		expect(done.map((c) => c.node)).toEqual(['No Operation, do nothing']);
+		await picture('durable-loop.png');
+
+		// Run: the video parks on its first check, n8n resumes it (65 s later) round the drawn loop, and it comes out of Done.
+		const submitted = mock.submissions.length;
+		const started = Date.now();
+		await page.locator('[data-test-id="execute-workflow-button"]').click();
+		const ended = await endedExecution(loopWorkflowId, 180_000);
+		timings.parkedVideoDoneMs = Date.now() - started;
+		expect(ended.status).toBe('success');
+		expect(mock.submissions.length - submitted).toBe(1);
+		const execution = (await n8n.rest('GET', `/rest/executions/${ended.id}`)).body.data;
+		const runData = JSON.parse(execution.data) as unknown;
+		expect(JSON.stringify(runData)).toContain('video/mp4');
+
+		// What the user sees: the run, resumed after its park, shown on the canvas; Imini Wait's Done holds the video.
+		await canvasNode('Imini Wait').dblclick();
+		await ndv().waitFor();
+		const output = ndv().locator('[data-test-id="output-panel"]');
+		// n8n names the output tabs "Still Running Branch" and "Done Branch (1 item)".
+		await output.getByText(/^Done Branch/).first().click();
+		await output.locator('[data-test-id="radio-button-binary"]').click();
+		const file = output.locator('[data-test-id="ndv-binary-data_0"]');
+		await file.waitFor({ timeout: 30_000 });
+		expect(await file.innerText()).toContain('video/mp4');
+		await picture('durable-loop-done.png');
+		await closeNdv();
+	}, 300_000);
+
+	it('testing Imini Wait alone ("Execute step") waits without parking, since n8n stops after the step, and shows the video on Done', async () => {
+		await page.goto(`${n8n.url}/workflow/${loopWorkflowId}`);
+		await canvasNode('Imini Wait').dblclick();
+		await ndv().waitFor();
+		await ndv().locator('[data-test-id="node-execute-button"]').click();
+		const output = ndv().locator('[data-test-id="output-panel"]');
+		await output.getByText(/^Done Branch \(1 item\)/).first().waitFor({ timeout: 60_000 });
+		await output.getByText(/^Done Branch/).first().click();
+		await output.locator('[data-test-id="radio-button-binary"]').click();
+		const file = output.locator('[data-test-id="ndv-binary-data_0"]');
+		await file.waitFor({ timeout: 30_000 });
+		expect(await file.innerText()).toContain('video/mp4');
+		await closeNdv();
+	}, 120_000);
+
+	it('a slip, Still Running left unconnected: the run stops with an error naming the task and the connection to make', async () => {
+		const id = await videoWorkflow('A slip: Still Running unconnected', {
+			nodes: [
+				{ id: 'w', name: 'Imini Wait', type: 'n8n-nodes-imini.iminiWait', typeVersion: 1, position: [500, 0], parameters: { parkBetweenChecks: true, options: {} }, credentials: { iminiApi: { id: EXAMPLE_CREDENTIAL_ID, name: CREDENTIAL_NAME } } },
+				{ id: 'r', name: 'Video Ready', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [760, 100], parameters: {} },
+			],
+			connections: {
+				'Submit the Video': { main: [[{ node: 'Imini Wait', type: 'main', index: 0 }]] },
+				'Imini Wait': { main: [[], [{ node: 'Video Ready', type: 'main', index: 0 }]] },
+			},
+		});
+		await page.goto(`${n8n.url}/workflow/${id}`);
+		await canvasNode('Imini Wait').waitFor();
+		const submitted = mock.submissions.length;
+		await page.locator('[data-test-id="execute-workflow-button"]').click();
+		const ended = await endedExecution(id, 60_000);
+		expect(ended.status).toBe('error');
+		const [task] = mock.submissions.slice(submitted);
+		await canvasNode('Imini Wait').dblclick();
+		await ndv().waitFor();
+		const message = ndv().locator('[data-test-id="node-error-message"]').first();
+		await message.waitFor({ timeout: 30_000 });
+		expect(await message.innerText()).toContain("Still Running is not connected back into Imini Wait's input");
+		const shown = await ndv().innerText();
+		expect(shown).toContain("Connect Still Running back into Imini Wait's input");
+		expect(shown).toContain(task.taskId);
+		await picture('durable-loop-error.png');
+		await closeNdv();
+	}, 120_000);
+
+	it('the other slip, parking turned on with the next step on the one output: the connection stays on Still Running, and the run says to move it onto Done', async () => {
+		const id = await videoWorkflow('A slip: the old wiring', {
+			nodes: [
+				{ id: 'w', name: 'Imini Wait', type: 'n8n-nodes-imini.iminiWait', typeVersion: 1, position: [500, 0], parameters: { options: {} }, credentials: { iminiApi: { id: EXAMPLE_CREDENTIAL_ID, name: CREDENTIAL_NAME } } },
+				{ id: 'r', name: 'Video Ready', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [760, 0], parameters: {} },
+			],
+			connections: {
+				'Submit the Video': { main: [[{ node: 'Imini Wait', type: 'main', index: 0 }]] },
+				'Imini Wait': { main: [[{ node: 'Video Ready', type: 'main', index: 0 }]] },
+			},
+		});
+		await page.goto(`${n8n.url}/workflow/${id}`);
+		await canvasNode('Imini Wait').dblclick();
+		await ndv().waitFor();
+		await turnParkingOn();
+		await closeNdv();
+		const connections = await savedConnections(id);
+		expect(connections['Imini Wait'].main[0].map((c) => c.node)).toEqual(['Video Ready']);
+		const submitted = mock.submissions.length;
+		await page.locator('[data-test-id="execute-workflow-button"]').click();
+		const ended = await endedExecution(id, 60_000);
+		expect(ended.status).toBe('error');
+		const [task] = mock.submissions.slice(submitted);
+		await canvasNode('Imini Wait').dblclick();
+		await ndv().waitFor();
+		const message = ndv().locator('[data-test-id="node-error-message"]').first();
+		await message.waitFor({ timeout: 30_000 });
+		expect(await message.innerText()).toContain('Still Running leads to "Video Ready", which does not come back into Imini Wait');
+		const shown = await ndv().innerText();
+		expect(shown).toContain('Move the connection to "Video Ready" onto Done');
+		expect(shown).toContain(task.taskId);
+		await closeNdv();
+	}, 120_000);
 });

@@ -40,6 +40,19 @@ describe('Imini Wait, Park the Workflow Between Checks', () => {
 		expect(done.binary!.data.mimeType).toBe('image/png');
 	});
 
+	it('a video parks on its first check by default: a restart in its first minute loses nothing', async () => {
+		const { inMemoryFor: _, ...defaults } = loop(video('x')).nodes[1].parameters as Record<string, unknown>;
+		const workflow = loop(video('a video parked at once'));
+		workflow.nodes[1] = { ...workflow.nodes[1], parameters: { ...defaults, taskId: '={{ $json.task_id }}' } as never };
+		const started = Date.now();
+		const result = await h.run(workflow);
+		expect(result.status).toBe('waiting');
+		// Parked after one check, without a minute in memory first.
+		expect(Date.now() - started).toBeLessThan(20_000);
+		const taskId = result.output('Submit')[0].json.task_id as string;
+		expect(h.mock.requests().filter((r) => r.method === 'GET' && r.path.endsWith(taskId))).toHaveLength(1);
+	});
+
 	it('a long video parks (no slot, no memory), and after each resume is checked again until it is delivered: one task, never resubmitted', async () => {
 		const workflow = loop(video('a lighthouse in a storm'));
 		const first = await h.run(workflow);
