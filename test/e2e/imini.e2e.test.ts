@@ -16,11 +16,31 @@ let mock: MockServer;
 let home: N8nHome;
 const runs = new Map<string, ExecuteResult>();
 
+/**
+ * `n8n execute` ends when an execution parks and never resumes it (only `n8n start` does), and the
+ * examples that wait for a video park it from its first check. These runs are about what the
+ * examples do around the wait, so here those examples check videos in memory for their first
+ * minute, as a user can set it (Check Videos in Memory First); parking itself runs in a started n8n
+ * (durable.e2e.test.ts, and example 08 from the editor in editor.e2e.test.ts).
+ */
+const WAITING_EXAMPLES = ['iminiEx3SubmitWait', 'iminiEx4ImageToVideo', 'iminiEx8DurableLoop'];
+
+function checkingVideosInMemory(json: Record<string, unknown>): Record<string, unknown> {
+	const copy = structuredClone(json) as { nodes: Array<{ type: string; parameters: Record<string, unknown> }> };
+	for (const node of copy.nodes) if (node.type === 'n8n-nodes-imini.iminiWait') node.parameters.videoInMemoryFor = 60;
+	return copy;
+}
+
 const real = useRealN8n({
 	simulator: { imageTaskMs: 1500, videoTaskMs: 3000 },
 	env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' },
 	examples: true,
 	start: false,
+	beforeStart: async ({ home }) => {
+		for (const example of exampleWorkflows().filter((w) => WAITING_EXAMPLES.includes(w.id))) {
+			await importWorkflow(home, checkingVideosInMemory(example.json) as never);
+		}
+	},
 });
 
 beforeAll(() => {
@@ -103,7 +123,7 @@ describe('the example workflows, in a real n8n', () => {
 		expect(sent.reference_images[0].url).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
 	});
 
-	it('8 · durable video loop: a video done within the in-memory minute comes out of Done without parking', async () => {
+	it('8 · durable video loop: with Check Videos in Memory First at a minute, a video done within it comes out of Done without parking', async () => {
 		const result = await run('iminiEx8DurableLoop');
 		expect(result.error).toBeNull();
 		expect(nodeOutput(result.output, 'Imini Wait', 0)).toEqual([]);
