@@ -14,7 +14,7 @@
 // `npm test` runs a fixed seed; `npm run test:fuzz` runs more with a random seed it prints;
 // FUZZ_SEED=<seed> FUZZ_PATH=<path> npm run test:fuzz replays one wiring.
 import fc from 'fast-check';
-import type { IConnections, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
+import type { IConnections } from 'n8n-workflow';
 import { createEngine } from '../harness/n8n-engine/engine';
 import type { EngineNode, EngineResult, EngineWorkflow } from '../harness/n8n-engine/engine';
 import { startMock } from '../../mock-server/index.ts';
@@ -23,55 +23,16 @@ import { IminiApi } from '../../credentials/IminiApi.credentials';
 import { IminiGenerate } from '../../nodes/IminiGenerate/IminiGenerate.node';
 import { IminiWait } from '../../nodes/IminiWait/IminiWait.node';
 import { accounts } from '../../nodes/engine/process-state';
+import { FILTER, IF, NO_OP, passOn, statusFilter, statusIf } from '../harness/n8n-engine/stand-in-nodes';
 
 const GENERATE = 'n8n-nodes-imini.iminiGenerate';
 const WAIT = 'n8n-nodes-imini.iminiWait';
-// Stand-ins for n8n's own nodes, under their real type names (the wiring check knows the Filter's).
-const NO_OP = 'n8n-nodes-base.noOp';
-const IF = 'n8n-nodes-base.if';
-const FILTER = 'n8n-nodes-base.filter';
 const long = process.env.FUZZ_LONG === '1';
 const runs = Number(process.env.FUZZ_RUNS ?? (long ? 80 : 12));
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : long ? Math.floor(Math.random() * 2 ** 31) : 20_261_207;
 const replayPath = process.env.FUZZ_PATH;
 /** More resumes than any drawn task needs (they take at most 200 s; each resume advances 70 s). */
 const MAX_RESUMES = 8;
-
-const passOn = (name: string, type: string): INodeType => ({
-	description: { displayName: name, name: type, group: ['transform'], version: 1, description: '', defaults: { name }, inputs: ['main'], outputs: ['main'], properties: [] },
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [this.getInputData()];
-	},
-});
-/** Items whose status is in `statuses` go out of "true", the others out of "false" (n8n's If, narrowed). */
-const ifNode: INodeType = {
-	description: {
-		displayName: 'If',
-		name: IF,
-		group: ['transform'],
-		version: 1,
-		description: '',
-		defaults: { name: 'If' },
-		inputs: ['main'],
-		outputs: ['main', 'main'],
-		outputNames: ['true', 'false'],
-		properties: [{ displayName: 'Statuses', name: 'statuses', type: 'string', default: '' }],
-	},
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const statuses = String(this.getNodeParameter('statuses', 0)).split(',');
-		const items = this.getInputData();
-		return [items.filter((i) => statuses.includes(String(i.json.status))), items.filter((i) => !statuses.includes(String(i.json.status)))];
-	},
-};
-/** Keeps the items whose status is in `statuses` (n8n's Filter, narrowed): the others are dropped. */
-const filterNode: INodeType = {
-	...passOn('Filter', FILTER),
-	description: { ...passOn('Filter', FILTER).description, properties: [{ displayName: 'Statuses', name: 'statuses', type: 'string', default: '' }] },
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const statuses = String(this.getNodeParameter('statuses', 0)).split(',');
-		return [this.getInputData().filter((i) => statuses.includes(String(i.json.status)))];
-	},
-};
 
 type Step = { kind: 'noOp' } | { kind: 'if'; statuses: string; otherBranch: 'back' | 'away' | 'none' } | { kind: 'filter'; statuses: string };
 type Plan = {
@@ -201,7 +162,7 @@ async function check(plan: Plan): Promise<void> {
 	const marker = `w${++runCounter}x${Math.floor(Math.random() * 1e6)}`;
 	accounts.forgetIdle();
 	const engine = createEngine({
-		nodeTypes: { [GENERATE]: new IminiGenerate(), [WAIT]: new IminiWait(), [NO_OP]: passOn('No Op', NO_OP), [IF]: ifNode, [FILTER]: filterNode },
+		nodeTypes: { [GENERATE]: new IminiGenerate(), [WAIT]: new IminiWait(), [NO_OP]: passOn('No Op', NO_OP), [IF]: statusIf(), [FILTER]: statusFilter() },
 		credentialTypes: [new IminiApi()],
 		credentials: { iminiApi: { apiKey: mock.apiKey, baseUrl: mock.url } },
 	});

@@ -5,45 +5,16 @@
 // counts. With Continue On Fail or the error output: one error item per task.
 import { GENERATE, GET_TASK, WAIT, errorText, expectNoViolations, fastPolling, generate, node, useWorkflows } from '../harness/workflow-tests';
 import type { EngineWorkflow } from '../harness/n8n-engine/engine';
-import type { IConnections, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
+import type { IConnections } from 'n8n-workflow';
 import { IminiGenerate } from '../../nodes/IminiGenerate/IminiGenerate.node';
 import { IminiGetTask } from '../../nodes/IminiGetTask/IminiGetTask.node';
 import { IminiWait } from '../../nodes/IminiWait/IminiWait.node';
+import { IF, NO_OP, passOn, statusIf } from '../harness/n8n-engine/stand-in-nodes';
 
-// Stand-ins for n8n's own No Op and If (n8n-nodes-base is not a dependency of the package):
-// the same outputs, the same way of passing items on.
-const NO_OP = 'test.noOp';
-const IF = 'test.if';
-const noOp: INodeType = {
-	description: { displayName: 'No Op', name: NO_OP, group: ['transform'], version: 1, description: '', defaults: { name: 'No Op' }, inputs: ['main'], outputs: ['main'], properties: [] },
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [this.getInputData()];
-	},
-};
-/** Items whose `status` is in the `statuses` parameter go out of "true", the others out of "false". */
-const ifNode: INodeType = {
-	description: {
-		displayName: 'If',
-		name: IF,
-		group: ['transform'],
-		version: 1,
-		description: '',
-		defaults: { name: 'If' },
-		inputs: ['main'],
-		outputs: ['main', 'main'],
-		outputNames: ['true', 'false'],
-		properties: [{ displayName: 'Statuses', name: 'statuses', type: 'string', default: 'queued,processing' }],
-	},
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const statuses = String(this.getNodeParameter('statuses', 0)).split(',');
-		const items = this.getInputData();
-		return [items.filter((i) => statuses.includes(String(i.json.status))), items.filter((i) => !statuses.includes(String(i.json.status)))];
-	},
-};
 
 const h = useWorkflows(
 	{ simulator: { imageTaskMs: 400, videoTaskMs: 120_000 } },
-	{ nodeTypes: { [GENERATE]: new IminiGenerate(), [GET_TASK]: new IminiGetTask(), [WAIT]: new IminiWait(), [NO_OP]: noOp, [IF]: ifNode } },
+	{ nodeTypes: { [GENERATE]: new IminiGenerate(), [GET_TASK]: new IminiGetTask(), [WAIT]: new IminiWait(), [NO_OP]: passOn('No Op', NO_OP), [IF]: statusIf('queued,processing') } },
 );
 afterEach(() => expectNoViolations(h.mock));
 
