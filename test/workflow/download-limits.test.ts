@@ -3,49 +3,21 @@
 // names the task. The node under test is a stand-in that downloads one URL the way Imini
 // Generate does (createIminiClient, toNodeError).
 import { createEngine } from '../harness/n8n-engine/engine';
-import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { IminiApi } from '../../credentials/IminiApi.credentials';
 import { IminiGenerate } from '../../nodes/IminiGenerate/IminiGenerate.node';
-import { accounts } from '../../nodes/engine/process-state';
-import { createIminiClient } from '../../nodes/n8n/transport';
-import { toNodeError } from '../../nodes/n8n/node-errors';
 import { useMock } from '../harness/mock';
+import { fetchFileNode } from '../harness/n8n-engine/fetch-file-node';
 
 const limits = { maxBytes: { image: 64 * 1024 * 1024, video: 64 * 1024 * 1024 }, bodyDeadlineMs: { image: 500, video: 500 } };
 
-class FetchFile implements INodeType {
-	description = {
-		displayName: 'Fetch File',
-		name: 'fetchFile',
-		group: ['transform'],
-		version: 1,
-		description: 'Downloads json.url as Imini Generate would, with small limits',
-		defaults: { name: 'Fetch File' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'iminiApi', required: true }],
-		properties: [],
-	} as INodeType['description'];
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const { url, task_id: taskId, base_url: baseUrl } = this.getInputData()[0].json as { url: string; task_id: string; base_url: string };
-		const client = createIminiClient(this, accounts.account(baseUrl, 'k'), baseUrl, undefined, limits);
-		try {
-			const { value } = await client.download(url, 'image');
-			return [[{ json: { bytes: value.data.length, mimeType: value.mimeType } }]];
-		} catch (error) {
-			throw toNodeError(this.getNode(), error, { call: 'download', taskId, url }, 0);
-		}
-	}
-}
+const fetchFile = fetchFileNode({ limits: () => limits, nameFiles: false, item: ({ value }) => ({ json: { bytes: value.data.length, mimeType: value.mimeType } }) });
 
 const mock = useMock({ prism: false });
 
 describe('a result file that trickles', () => {
 	it('is broken off at its deadline, retried, and then reported with its task', async () => {
 		const credentials = { iminiApi: { apiKey: mock.current.apiKey, baseUrl: mock.current.url } };
-		const engine = createEngine({ nodeTypes: { gen: new IminiGenerate(), fetch: new FetchFile() }, credentialTypes: [new IminiApi()], credentials });
+		const engine = createEngine({ nodeTypes: { gen: new IminiGenerate(), fetch: fetchFile }, credentialTypes: [new IminiApi()], credentials });
 		const submitted = await engine.run({
 			nodes: [{ name: 'Gen', type: 'gen', parameters: { resource: 'image', model: 'google/nano-banana', prompt: 'slowly [mock download=trickle:20000]', download: false, options: { firstCheckAfter: 0.1, maxCheckInterval: 0.1 } }, credentials: { iminiApi: { id: '1', name: 'i' } } }],
 		});

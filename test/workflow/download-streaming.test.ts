@@ -9,50 +9,23 @@ import { Container, core } from '../harness/n8n-engine/environment';
 import { databaseRows } from '../harness/n8n-engine/binary-store';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { IminiApi } from '../../credentials/IminiApi.credentials';
 import { IminiGenerate } from '../../nodes/IminiGenerate/IminiGenerate.node';
 import { accounts } from '../../nodes/engine/process-state';
 import { DEFAULT_DOWNLOAD_LIMITS } from '../../nodes/engine/result-files';
 import type { DownloadLimits } from '../../nodes/engine/result-files';
-import { createIminiClient } from '../../nodes/n8n/transport';
-import { toNodeError } from '../../nodes/n8n/node-errors';
 import { useMock } from '../harness/mock';
+import { fetchFileNode } from '../harness/n8n-engine/fetch-file-node';
 
 const MB = 1024 * 1024;
 let limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS;
 
-class FetchFile implements INodeType {
-	description = {
-		displayName: 'Fetch File',
-		name: 'fetchFile',
-		group: ['transform'],
-		version: 1,
-		description: 'Downloads json.url as Imini Generate would, with the limits the test sets',
-		defaults: { name: 'Fetch File' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'iminiApi', required: true }],
-		properties: [],
-	} as INodeType['description'];
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const { url, task_id: taskId, base_url: baseUrl, kind } = this.getInputData()[0].json as { url: string; task_id: string; base_url: string; kind: 'image' | 'video' };
-		const client = createIminiClient(this, accounts.account(baseUrl, 'k'), baseUrl, undefined, limits);
-		try {
-			const { value, heldBytesPeak } = await client.download(url, kind, (mime) => `${taskId}.${mime.split('/')[1]}`);
-			return [[{ json: { heldBytesPeak }, binary: { data: value } }]];
-		} catch (error) {
-			throw toNodeError(this.getNode(), error, { call: 'download', taskId, url }, 0);
-		}
-	}
-}
+const fetchFile = fetchFileNode({ limits: () => limits, nameFiles: true, item: ({ value, heldBytesPeak }) => ({ json: { heldBytesPeak }, binary: { data: value } }) });
 
 const mock = useMock({ prism: false });
 const credentials = () => ({ iminiApi: { apiKey: mock.current.apiKey, baseUrl: mock.current.url } });
 let binaryDataMode: 'filesystem' | 'database' = 'filesystem';
-const engine = () => createEngine({ nodeTypes: { gen: new IminiGenerate(), fetch: new FetchFile() }, credentialTypes: [new IminiApi()], credentials: credentials(), binaryDataMode });
+const engine = () => createEngine({ nodeTypes: { gen: new IminiGenerate(), fetch: fetchFile }, credentialTypes: [new IminiApi()], credentials: credentials(), binaryDataMode });
 const cred = { iminiApi: { id: '1', name: 'i' } };
 
 /** A finished task of `kind` whose files the mock serves as `directives` say; its file URL. */
