@@ -436,6 +436,19 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 	}
 
 	/** The latest execution of a workflow once it has ended (it may park and resume on the way). */
+	/** Execute workflow from the canvas, then Imini Wait's panel opened on its error: the execution, the task it submitted, the error's headline. */
+	async function runToIminiWaitError(id: string): Promise<{ ended: { id: string; status: string }; task: { taskId: string }; message: Locator }> {
+		const submitted = mock.submissions.length;
+		await page.locator('[data-test-id="execute-workflow-button"]').click();
+		const ended = await endedExecution(id, 60_000);
+		const [task] = mock.submissions.slice(submitted);
+		await canvasNode('Imini Wait').dblclick();
+		await ndv().waitFor();
+		const message = ndv().locator('[data-test-id="node-error-message"]').first();
+		await message.waitFor({ timeout: 30_000 });
+		return { ended, task, message };
+	}
+
 	async function endedExecution(id: string, timeoutMs: number): Promise<{ id: string; status: string }> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
@@ -557,15 +570,8 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		});
 		await page.goto(`${n8n.url}/workflow/${id}`);
 		await canvasNode('Imini Wait').waitFor();
-		const submitted = mock.submissions.length;
-		await page.locator('[data-test-id="execute-workflow-button"]').click();
-		const ended = await endedExecution(id, 60_000);
+		const { ended, task, message } = await runToIminiWaitError(id);
 		expect(ended.status).toBe('error');
-		const [task] = mock.submissions.slice(submitted);
-		await canvasNode('Imini Wait').dblclick();
-		await ndv().waitFor();
-		const message = ndv().locator('[data-test-id="node-error-message"]').first();
-		await message.waitFor({ timeout: 30_000 });
 		expect(await message.innerText()).toContain("Still Running is not connected back into Imini Wait's input");
 		const shown = await ndv().innerText();
 		expect(shown).toContain("Connect Still Running back into Imini Wait's input");
@@ -592,15 +598,8 @@ describe(`n8n ${N8N_VERSION} editor (headless Chromium): a new user and Imini Ge
 		await closeNdv();
 		const connections = await savedConnections(id);
 		expect(connections['Imini Wait'].main[0].map((c) => c.node)).toEqual(['Video Ready']);
-		const submitted = mock.submissions.length;
-		await page.locator('[data-test-id="execute-workflow-button"]').click();
-		const ended = await endedExecution(id, 60_000);
+		const { ended, task, message } = await runToIminiWaitError(id);
 		expect(ended.status).toBe('error');
-		const [task] = mock.submissions.slice(submitted);
-		await canvasNode('Imini Wait').dblclick();
-		await ndv().waitFor();
-		const message = ndv().locator('[data-test-id="node-error-message"]').first();
-		await message.waitFor({ timeout: 30_000 });
 		expect(await message.innerText()).toContain('Still Running leads to "Video Ready", which does not come back into Imini Wait');
 		const shown = await ndv().innerText();
 		expect(shown).toContain('Move the connection to "Video Ready" onto Done');
