@@ -34,8 +34,6 @@ export const CREDENTIAL_TYPE = 'iminiApi';
 /** imini recommends a 30 s client timeout for submissions. */
 export const SUBMIT_TIMEOUT_MS = 30_000;
 const READ_TIMEOUT_MS = 30_000;
-/** The largest piece the pass-through hands n8n's store (see store()). */
-const PIECE_BYTES = 16 * 1024;
 /** Longest wait for a result file's headers, and longest silence after (the stall rule cuts a body sooner). */
 const DOWNLOAD_IDLE_TIMEOUT_MS = 30_000;
 
@@ -106,6 +104,22 @@ function networkError(error: unknown): IminiNetworkError {
 	}
 	const code = cause.code ?? cause.cause?.code;
 	return new IminiNetworkError(cause.message ?? 'request failed', code, !(code !== undefined && NOT_SENT_CODES.includes(code)));
+}
+
+/**
+ * Node's `Readable.from`, reached through the response stream's own classes (community nodes may
+ * import nothing from `stream`): the first class up its chain that reads but does not write is
+ * Readable, whether the body is the socket's IncomingMessage or a zlib stream over it.
+ */
+function readableFrom(stream: FileStream): (source: AsyncIterable<Buffer>) => FileStream {
+	for (let proto: unknown = Object.getPrototypeOf(stream); proto; proto = Object.getPrototypeOf(proto)) {
+		const { constructor: type, write } = proto as { constructor?: { from?: unknown }; write?: unknown };
+		if (type && Object.prototype.hasOwnProperty.call(type, 'from') && typeof type.from === 'function' && write === undefined) {
+			const from = type.from as (source: AsyncIterable<Buffer>) => FileStream;
+			return (source) => from.call(type, source);
+		}
+	}
+	throw new Error('the response body is not a Node.js stream');
 }
 
 /** A signal that aborts when any of `signals` does. */
@@ -283,27 +297,29 @@ export function createIminiClient(
 			return { file: await ctx.helpers.prepareBinaryData(Buffer.concat(head), name, mimeType), heldBytesPeak };
 		}
 
-		// 3. The rest streams through, in pieces of at most PIECE_BYTES: the pass-through buffers
-		// up to 16 pieces for n8n's store (Node's object-mode default), so its memory is 16
-		// pieces, not 16 socket reads. `readableLength` is what waits in each stream: bytes in
-		// the socket's, pieces in the pass-through's.
-		const through: { body?: FileStream } = {};
+		// 3. The rest streams through a generator that checks each read as it passes, wrapped in a
+		// Readable that buffers one read at most (Readable.from's default): the store writes one
+		// read while the next waits, and the socket's stream holds the rest (its high-water mark).
+		// What a download holds is therefore about three socket reads, whatever the file's size.
+		let previous = 0;
 		const held = (chunk: Buffer) => {
-			heldBytesPeak = Math.max(heldBytesPeak, stream.readableLength + chunk.length + (through.body?.readableLength ?? 0) * PIECE_BYTES);
+			heldBytesPeak = Math.max(heldBytesPeak, stream.readableLength + chunk.length + previous);
+			previous = chunk.length;
 		};
-		const body = (through.body = stream.compose(async function* (source: AsyncIterable<Buffer>) {
+		async function* checked(): AsyncGenerator<Buffer> {
 			// The first bytes go first, then are dropped.
 			for (let chunk = head.shift(); chunk !== undefined; chunk = head.shift()) {
 				held(chunk);
-				for (let at = 0; at < chunk.length; at += PIECE_BYTES) yield chunk.subarray(at, at + PIECE_BYTES);
+				yield chunk;
 			}
-			for await (const chunk of source) {
+			for await (const chunk of stream as AsyncIterable<Buffer>) {
 				count(chunk);
 				held(chunk);
-				for (let at = 0; at < chunk.length; at += PIECE_BYTES) yield chunk.subarray(at, at + PIECE_BYTES);
+				yield chunk;
 			}
 			whole();
-		}) as unknown as FileStream);
+		}
+		const body = readableFrom(stream)(checked());
 		// Its failures reach us through prepareBinaryData; this keeps a late one from going unheard.
 		body.on('error', () => undefined);
 		try {

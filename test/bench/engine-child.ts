@@ -12,8 +12,41 @@ import { readFileSync } from 'node:fs';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { IminiApi } from '../../credentials/IminiApi.credentials';
 import { IminiGenerate } from '../../nodes/IminiGenerate/IminiGenerate.node';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 
 const GENERATE = 'n8n-nodes-imini.iminiGenerate';
+const PLAIN_DOWNLOAD = 'bench.plainDownload';
+
+/**
+ * The reference for the memory figure: every input item's `url` downloaded at once the way n8n's
+ * own HTTP Request node stores a file (its response stream handed straight to prepareBinaryData),
+ * with none of Imini Generate's checks. What n8n and Node.js themselves cost per byte downloaded.
+ */
+const plainDownload: INodeType = {
+	description: {
+		displayName: 'Plain Download',
+		name: 'plainDownload',
+		group: ['transform'],
+		version: 1,
+		description: 'Downloads json.url of every item at once, as the HTTP Request node does',
+		defaults: { name: 'Plain Download' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	},
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		return [
+			await Promise.all(
+				items.map(async (item) => {
+					const body = (await this.helpers.httpRequest({ method: 'GET', url: String(item.json.url), encoding: 'stream' })) as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+					return { json: item.json, binary: { data: await this.helpers.prepareBinaryData(body) } };
+				}),
+			),
+		];
+	},
+};
 
 export type RunSpec = {
 	label: string;
@@ -31,6 +64,11 @@ export type RunSpec = {
 	 * webhook per prompt); 1 by default. Wall time runs until the last one ends.
 	 */
 	executions?: number;
+	/**
+	 * Imini Generate with Download Results off, then every file downloaded at once by the reference
+	 * node above (n8n's own way, no checks). `download` must be false.
+	 */
+	plainDownload?: boolean;
 };
 
 export type ChildSpec = {
@@ -125,7 +163,7 @@ subscribe('http.client.request.start', (message) => {
 async function main(): Promise<void> {
 	const spec = JSON.parse(process.argv[2] ?? '{}') as ChildSpec;
 	const engine = createEngine({
-		nodeTypes: { [GENERATE]: new IminiGenerate() },
+		nodeTypes: { [GENERATE]: new IminiGenerate(), [PLAIN_DOWNLOAD]: plainDownload },
 		credentialTypes: [new IminiApi()],
 		credentials: { iminiApi: { apiKey: spec.apiKey, baseUrl: spec.url } },
 		binaryDataMode: spec.binaryDataMode,
@@ -177,7 +215,9 @@ async function main(): Promise<void> {
 								options: { maxTasksInFlight: run.maxInFlight, ...run.options },
 							},
 						},
+						...(run.plainDownload ? [{ name: 'Plain Download', type: PLAIN_DOWNLOAD }] : []),
 					],
+					connections: run.plainDownload ? { Generate: { main: [[{ node: 'Plain Download', type: 'main' as const, index: 0 }]] } } : undefined,
 					input: executions === 1 ? input : input.map((item) => ({ json: { p: `${item.json.p} (execution ${e})` } })),
 				}),
 			),
@@ -189,7 +229,7 @@ async function main(): Promise<void> {
 		sample();
 		const items: RunItem[] = results.flatMap((result) =>
 			result.status === 'success'
-				? result.output('Generate').map((item) => ({
+				? result.output(run.plainDownload ? 'Plain Download' : 'Generate').map((item) => ({
 						task_id: String(item.json.task_id),
 						created_at: String(item.json.created_at),
 						completed_at: item.json.completed_at === null ? null : String(item.json.completed_at),

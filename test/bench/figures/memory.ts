@@ -22,13 +22,23 @@ const TARGET = { liveBytes: 10 * MB, riseBytes: 100 * MB };
 const PUBLISHED: Record<number, { rise: number; live: number }> = { 20: { rise: 90 * MB, live: 4.7 * MB }, 2: { rise: 37 * MB, live: 4.7 * MB } };
 const WHOLE_FILES: Record<number, { rise?: number; live: number }> = { 20: { rise: 72.9 * MB, live: 53.3 * MB }, 2: { live: 9.5 * MB } };
 
-type Run = { label: string; items: number; maxInFlight: number; download: boolean; mode: ChildSpec['binaryDataMode']; parameters: Record<string, unknown>; suffix: string };
+type Run = {
+	label: string;
+	items: number;
+	maxInFlight: number;
+	download: boolean;
+	/** Download the files with n8n's own plain streaming instead (engine-child's reference node). */
+	plainDownload?: boolean;
+	mode: ChildSpec['binaryDataMode'];
+	parameters: Record<string, unknown>;
+	suffix: string;
+};
 
 export async function memoryFigure(settings: Settings): Promise<void> {
 	const tasks = settings.memoryTasks;
 	const videos = settings.memoryVideos;
 	const videoBytes = settings.memoryVideoMb * MB;
-	progress(`memory: 6 n8n processes x ${tasks} 4K images, then 5 x ${videos} videos of ${settings.memoryVideoMb} MB (filesystem and database binary data)`);
+	progress(`memory: 8 n8n processes x ${tasks} 4K images, then 7 x ${videos} videos of ${settings.memoryVideoMb} MB (filesystem and database binary data)`);
 	const mock = await startMockProcess({ simulator: { rateLimit: null } });
 	// Polling is not what this figure is about: check often so the runs are short.
 	const options = { firstCheckAfter: 0.5, maxCheckInterval: 0.5 };
@@ -37,7 +47,7 @@ export async function memoryFigure(settings: Settings): Promise<void> {
 			url: mock.url,
 			apiKey: mock.apiKey,
 			binaryDataMode: run.mode,
-			runs: [{ label: run.label, items: run.items, maxInFlight: run.maxInFlight, download: run.download, parameters: run.parameters, options, promptSuffix: run.suffix }],
+			runs: [{ label: run.label, items: run.items, maxInFlight: run.maxInFlight, download: run.download, plainDownload: run.plainDownload, parameters: run.parameters, options, promptSuffix: run.suffix }],
 			gcProbeMs,
 		});
 		checkRun(report.runs[0], run.items);
@@ -45,12 +55,26 @@ export async function memoryFigure(settings: Settings): Promise<void> {
 	};
 	/** The baseline, the run as is, and (unless `probe` is false) the probe: three processes. */
 	const measure = async (run: Run, probe = true) => {
-		const base = await one({ ...run, label: `${run.label}-base`, download: false });
+		const base = await one({ ...run, label: `${run.label}-base`, download: false, plainDownload: false });
 		const report = await one(run);
 		const live = probe ? ((await one({ ...run, label: `${run.label}-probe` }, 200)).runs[0].liveArrayBuffers ?? Number.NaN) : Number.NaN;
 		const rise = (report.peakHwmKb - base.peakHwmKb) * 1024;
-		return { base, report, run: report.runs[0], rise, live, peak: report.peakHwmKb * 1024, basePeak: base.peakHwmKb * 1024 };
+		return { runSpec: run, base, report, run: report.runs[0], rise, live, peak: report.peakHwmKb * 1024, basePeak: base.peakHwmKb * 1024 };
 	};
+	/**
+	 * The same files downloaded n8n's own way (the HTTP Request node's: the response streamed
+	 * straight into prepareBinaryData, no checks), against the same baseline: two processes. The
+	 * floor Node.js and n8n set, side by side with the node.
+	 */
+	const reference = async (run: Run, base: ChildReport) => {
+		const plain = { ...run, label: `${run.label}-plain`, download: false, plainDownload: true };
+		const report = await one(plain);
+		const live = (await one({ ...plain, label: `${plain.label}-probe` }, 200)).runs[0].liveArrayBuffers ?? Number.NaN;
+		return { rise: (report.peakHwmKb - base.peakHwmKb) * 1024, live, run: report.runs[0] };
+	};
+	const side = (node: { rise: number; live: number }, plain: { rise: number; live: number; run: { downloadsInFlightPeak: number } }) =>
+		` n8n's own download of the same files (HTTP Request's way, no checks; ${plain.run.downloadsInFlightPeak} at once): rise=${mb(plain.rise)}, live ${mb(plain.live)};` +
+		` the node's rise is ${(node.rise / plain.rise).toFixed(2)}x n8n's own.`;
 	try {
 		const image = { resource: 'image', model: 'google/nano-banana-pro', resolution: '4K', aspectRatio: '1:1' };
 		for (const maxInFlight of [tasks, 2]) {
@@ -58,6 +82,7 @@ export async function memoryFigure(settings: Settings): Promise<void> {
 			// one after the other while tasks run (a 4K PNG takes about a second on a busy machine), to
 			// have them ready, so downloads really overlap (`[mock time]`).
 			const m = await measure({ label: `mif${maxInFlight}`, items: tasks, maxInFlight, download: true, mode: 'filesystem', parameters: image, suffix: ` [mock time=${Math.max(300, 1_500 * maxInFlight)}]` });
+			const plain = maxInFlight === tasks ? await reference(m.runSpec, m.base) : undefined;
 			const maxFile = Math.max(...m.run.items.map((i) => i.bytes));
 			const before = (figures: Record<number, { rise?: number; live: number }>) => {
 				const figure = figures[maxInFlight];
@@ -69,6 +94,7 @@ export async function memoryFigure(settings: Settings): Promise<void> {
 					` Buffers not yet collected peaked at ${mb(m.run.sampled.arrayBuffers)} (baseline ${mb(m.base.runs[0].sampled.arrayBuffers)});` +
 					` live Buffers right after a full GC at most ${mb(m.live)}.` +
 					` Last published (streamed): ${before(PUBLISHED)}; whole files in memory (issue 28's re-run): ${before(WHOLE_FILES)}.` +
+					(plain ? side(m, plain) : '') +
 					` target: live<=${mb(TARGET.liveBytes)} ${verdict(m.live <= TARGET.liveBytes)}, rise<=${mb(TARGET.riseBytes)} ${verdict(m.rise <= TARGET.riseBytes)}`,
 			);
 		}
@@ -85,12 +111,14 @@ export async function memoryFigure(settings: Settings): Promise<void> {
 			suffix: ` [mock time=${Math.max(3_000, 1_500 * videos)} size=${settings.memoryVideoMb}M]`,
 		});
 		const fs = await measure(videoRun('filesystem'));
+		const fsPlain = await reference(fs.runSpec, fs.base);
 		const db = await measure(videoRun('database'), false);
 		const sizes = fs.run.items.every((item) => item.bytes === videoBytes) ? '' : ' (SIZES DIFFER FROM ASKED)';
 		out(
 			`memory videos, ${videos} of ${mb(videoBytes)}${sizes}, Max Tasks In Flight=${videos}, filesystem binary data: peak RSS ${mb(fs.peak)} vs ${mb(fs.basePeak)} with Download Results off:` +
 				` rise=${mb(fs.rise)} for ${mb(fs.run.bytes)} downloaded (files in flight at once, seen by n8n: ${fs.run.downloadsInFlightPeak}); wall ${sec(fs.run.wallMs)}.` +
 				` Buffers not yet collected peaked at ${mb(fs.run.sampled.arrayBuffers)}; live Buffers right after a full GC at most ${mb(fs.live)}.` +
+				side(fs, fsPlain) +
 				` target: live<=${mb(TARGET.liveBytes)} ${verdict(fs.live <= TARGET.liveBytes)}, rise<=${mb(TARGET.riseBytes)} ${verdict(fs.rise <= TARGET.riseBytes)}`,
 		);
 		out(
