@@ -17,14 +17,14 @@
 //   whole file).
 // - A request n8n refused to send (its SSRF protection) is reported as never sent, naming the
 //   setting, so a submit can say that no task exists.
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { normalizeBaseUrl } from '../imini/base-url';
 import type { IminiTask, TaskKind, TaskSubmitted } from '../imini/task';
 import { IminiHttpError, IminiNetworkError, ResultFileError } from '../engine/errors';
 import type { IminiErrorBody } from '../engine/errors';
 import type { QuotaLane, QuotaSchedulers } from '../engine/quota';
-import { realClock } from '../engine/clock';
+import { realClock, sleepUnlessAborted } from '../engine/clock';
 import { DEFAULT_DOWNLOAD_LIMITS, DEFAULT_STALL_RULE, MAX_RESULT_REDIRECTS, SNIFF_BYTES, refuseResultUrl, resultMediaType, watchBody } from '../engine/result-files';
 import type { BodyCut, DownloadLimits } from '../engine/result-files';
 import { parseRetryAfter, withRetries } from '../engine/retry';
@@ -149,7 +149,7 @@ export function createIminiClient(
 	const signal = ctx.getExecutionCancelSignal();
 	const root = normalizeBaseUrl(baseUrl);
 	const retryEnv = (callSignal?: AbortSignal): RetryEnvironment => ({
-		sleep: async (ms) => await sleep(ms, anyOf(signal, callSignal)),
+		sleep: async (ms) => await sleepUnlessAborted(ms, anyOf(signal, callSignal)),
 		random: Math.random,
 	});
 	// One pace per host: imini's quota counts API calls; result files come from its CDN, which is

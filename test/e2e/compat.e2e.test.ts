@@ -52,6 +52,9 @@ const smokeWorkflow = {
 		at('Generate or Error Output', 'n8n-nodes-imini.iminiGenerate', 1, { resource: 'image', model: 'google/nano-banana', prompt: '={{ $json.prompt }}', options: {} }, { credentials: imini, onError: 'continueErrorOutput' }),
 		at('Images', 'n8n-nodes-base.noOp', 1, {}),
 		at('Failed Items', 'n8n-nodes-base.noOp', 1, {}),
+		// a picture still being made at its first check, and a result file cut off at every try
+		at('Slow Picture', 'n8n-nodes-imini.iminiGenerate', 1, { resource: 'image', model: 'google/nano-banana', prompt: 'a slow sunrise [mock time=7000]', options: {} }, { credentials: imini }),
+		at('Cut-off File', 'n8n-nodes-imini.iminiGenerate', 1, { resource: 'image', model: 'google/nano-banana', prompt: 'a torn map [mock download=truncate]', options: {} }, { credentials: imini, onError: 'continueRegularOutput' }),
 		// submit, then Imini Wait
 		at('Submit', 'n8n-nodes-imini.iminiGenerate', 1, { resource: 'image', model: 'google/nano-banana', prompt: 'a paper boat', waitForCompletion: false, options: {} }, { credentials: imini }),
 		at('Imini Wait', 'n8n-nodes-imini.iminiWait', 1, { taskId: '={{ $json.task_id }}', taskType: 'auto', timeout: 60, onTimeout: 'error', download: false, options: {} }, { credentials: imini }),
@@ -68,7 +71,7 @@ const smokeWorkflow = {
 		}, { credentials: imini }),
 	],
 	connections: {
-		Start: main('Generate', 'Prompts', 'Submit', 'Question'),
+		Start: main('Generate', 'Prompts', 'Slow Picture', 'Cut-off File', 'Submit', 'Question'),
 		Prompts: main('One Item per Prompt'),
 		'One Item per Prompt': main('Generate or Fail', 'Generate or Error Output'),
 		'Generate or Error Output': { main: [[{ node: 'Images', type: 'main', index: 0 }], [{ node: 'Failed Items', type: 'main', index: 0 }]] },
@@ -145,6 +148,21 @@ describe(`n8n ${N8N_VERSION}: the compat smoke`, () => {
 		expect(failed[0].json.error).toContain("imini's content safety flagged the prompt");
 		expect(failed[0].json.details).toBeDefined();
 		expect(nodeOutput(run.output, errorOutput ? 'Failed Items' : 'Images')).toHaveLength(errorOutput ? 1 : 2);
+	});
+
+	it('a picture still being made at its first check is checked again and delivered', async () => {
+		const [item] = nodeOutput(run.output, 'Slow Picture');
+		expect(item.json.status).toBe('succeeded');
+		// Made in 7 s: the node's first check (after 5 s) saw it still running.
+		expect(mock.requests().filter((r) => r.task_id === item.json.task_id && r.method === 'GET').length).toBeGreaterThanOrEqual(2);
+		expect(readPngSize(await fileBytes(item.binary.data))).toBeDefined();
+	});
+
+	it('a result file cut off at every try: an error item naming the task, after 4 tries', () => {
+		const [item] = nodeOutput(run.output, 'Cut-off File');
+		const task = mock.submissions.find((s) => (s.body as { prompt?: string }).prompt?.startsWith('a torn map'));
+		expect(item.json.error).toMatch(new RegExp(`^The result file of task ${task!.taskId} could not be downloaded \\(after 4 attempts\\)`));
+		expect(item.binary).toBeUndefined();
 	});
 
 	it('Imini Wait: the submitted task is waited for to the end', () => {

@@ -64,7 +64,7 @@ beforeEach(() => {
 });
 
 describe('a 300 MB video', () => {
-	it('streams into n8n\'s binary data holding at most 1 MB, never the file', async () => {
+	it('streams into n8n\'s binary data holding at most 512 KB, never the file', async () => {
 		const file = await task('video', 'size=300M');
 		const concat = jest.spyOn(Buffer, 'concat');
 		const before = process.memoryUsage().rss;
@@ -79,8 +79,9 @@ describe('a 300 MB video', () => {
 			expect(binary.mimeType).toBe('video/mp4');
 			// On disk whole, as n8n's filesystem mode keeps it.
 			expect(statSync(Container.get(core.BinaryDataService).getPath(binary.id!)).size).toBe(300 * MB);
-			// What the download held at any moment: a few stream buffers.
-			expect(item.json.heldBytesPeak).toBeLessThanOrEqual(1 * MB);
+			// What the download held at any moment: the connection's buffer, one read waiting for
+			// n8n's store and the one it writes (each at most the buffer and one socket read).
+			expect(item.json.heldBytesPeak).toBeLessThanOrEqual(512 * 1024);
 			// Nothing joined the body's pieces into one buffer (the memory test's proof that bytes were not loaded).
 			expect(Math.max(0, ...concat.mock.results.map((r) => (r.value as Buffer).length))).toBeLessThan(1 * MB);
 			// Holding the file would raise memory by at least its 300 MB; streaming, by garbage not yet collected.
