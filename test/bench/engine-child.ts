@@ -12,41 +12,10 @@ import { readFileSync } from 'node:fs';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { IminiApi } from '../../credentials/IminiApi.credentials';
 import { IminiGenerate } from '../../nodes/IminiGenerate/IminiGenerate.node';
-import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
+import { plainDownloadNode } from '../harness/n8n-engine/fetch-file-node';
 
 const GENERATE = 'n8n-nodes-imini.iminiGenerate';
 const PLAIN_DOWNLOAD = 'bench.plainDownload';
-
-/**
- * The reference for the memory figure: every input item's `url` downloaded at once the way n8n's
- * own HTTP Request node stores a file (its response stream handed straight to prepareBinaryData),
- * with none of Imini Generate's checks. What n8n and Node.js themselves cost per byte downloaded.
- */
-const plainDownload: INodeType = {
-	description: {
-		displayName: 'Plain Download',
-		name: 'plainDownload',
-		group: ['transform'],
-		version: 1,
-		description: 'Downloads json.url of every item at once, as the HTTP Request node does',
-		defaults: { name: 'Plain Download' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		properties: [],
-	},
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		return [
-			await Promise.all(
-				items.map(async (item) => {
-					const body = (await this.helpers.httpRequest({ method: 'GET', url: String(item.json.url), encoding: 'stream' })) as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
-					return { json: item.json, binary: { data: await this.helpers.prepareBinaryData(body) } };
-				}),
-			),
-		];
-	},
-};
 
 export type RunSpec = {
 	label: string;
@@ -66,7 +35,7 @@ export type RunSpec = {
 	executions?: number;
 	/**
 	 * Imini Generate with Download Results off, then every file downloaded at once by the reference
-	 * node above (n8n's own way, no checks). `download` must be false.
+	 * node (plainDownloadNode: n8n's own way, no checks). `download` must be false.
 	 */
 	plainDownload?: boolean;
 };
@@ -163,7 +132,7 @@ subscribe('http.client.request.start', (message) => {
 async function main(): Promise<void> {
 	const spec = JSON.parse(process.argv[2] ?? '{}') as ChildSpec;
 	const engine = createEngine({
-		nodeTypes: { [GENERATE]: new IminiGenerate(), [PLAIN_DOWNLOAD]: plainDownload },
+		nodeTypes: { [GENERATE]: new IminiGenerate(), [PLAIN_DOWNLOAD]: plainDownloadNode(PLAIN_DOWNLOAD) },
 		credentialTypes: [new IminiApi()],
 		credentials: { iminiApi: { apiKey: spec.apiKey, baseUrl: spec.url } },
 		binaryDataMode: spec.binaryDataMode,

@@ -24,13 +24,12 @@ import { IminiGenerate } from '../../nodes/IminiGenerate/IminiGenerate.node';
 import { IminiWait } from '../../nodes/IminiWait/IminiWait.node';
 import { accounts } from '../../nodes/engine/process-state';
 import { FILTER, IF, NO_OP, passOn, statusFilter, statusIf } from '../harness/n8n-engine/stand-in-nodes';
+import { fuzzSettings } from '../harness/fuzz-settings';
 
 const GENERATE = 'n8n-nodes-imini.iminiGenerate';
 const WAIT = 'n8n-nodes-imini.iminiWait';
-const long = process.env.FUZZ_LONG === '1';
-const runs = Number(process.env.FUZZ_RUNS ?? (long ? 80 : 12));
-const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : long ? Math.floor(Math.random() * 2 ** 31) : 20_261_207;
-const replayPath = process.env.FUZZ_PATH;
+const fuzz = fuzzSettings({ short: 12, long: 80 }, 20_261_207);
+const { long, runs, seed } = fuzz;
 /** More resumes than any drawn task needs (they take at most 200 s; each resume advances 70 s). */
 const MAX_RESUMES = 8;
 
@@ -199,9 +198,9 @@ async function check(plan: Plan): Promise<void> {
 
 describe(`random wirings of a parking Imini Wait (seed ${seed}, ${runs} runs)`, () => {
 	it('never end success with a watched task neither delivered nor named in an error', async () => {
-		console.log(`wiring fuzz seed ${seed}, ${runs} runs${replayPath ? `, path ${replayPath}` : ''}: replay with FUZZ_SEED=${seed} npm run test:fuzz`);
+		console.log(fuzz.replayHint('wiring fuzz'));
 		try {
-			await fc.assert(fc.asyncProperty(planArb, check), { seed, numRuns: runs, path: replayPath, endOnFailure: true, verbose: 1 });
+			await fc.assert(fc.asyncProperty(planArb, check), fuzz.assertOptions);
 		} finally {
 			console.log(`wiring fuzz covered: ${JSON.stringify(tally)}`);
 		}

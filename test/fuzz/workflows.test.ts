@@ -30,13 +30,12 @@ import { IminiGenerate } from '../../nodes/IminiGenerate/IminiGenerate.node';
 import { accounts } from '../../nodes/engine/process-state';
 import { LAST_CHECK_GRACE_MS } from '../../nodes/engine/poller';
 import { DEFAULT_DOWNLOAD_LIMITS } from '../../nodes/engine/result-files';
+import { fuzzSettings } from '../harness/fuzz-settings';
 
 const GENERATE = 'n8n-nodes-imini.iminiGenerate';
 const SECRET = 'sk-imini-FUZZ-5b1e77c0';
-const long = process.env.FUZZ_LONG === '1';
-const runs = Number(process.env.FUZZ_RUNS ?? (long ? 60 : 8));
-const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : long ? Math.floor(Math.random() * 2 ** 31) : 20_261_203;
-const replayPath = process.env.FUZZ_PATH;
+const fuzz = fuzzSettings({ short: 8, long: 60 }, 20_261_203);
+const { long, runs, seed } = fuzz;
 const maxItems = long ? 30 : 8;
 
 
@@ -285,9 +284,9 @@ async function check(plan: Plan): Promise<void> {
 describe(`random workflows against a faulty imini (seed ${seed}, ${runs} runs)`, () => {
 	it('keep every invariant', async () => {
 		// Printed first, so that a run cut short still says how to replay it.
-		console.log(`fuzz seed ${seed}, ${runs} runs${replayPath ? `, path ${replayPath}` : ''}: replay with FUZZ_SEED=${seed} npm run test:fuzz`);
+		console.log(fuzz.replayHint('fuzz'));
 		try {
-			await fc.assert(fc.asyncProperty(planArb, check), { seed, numRuns: runs, path: replayPath, endOnFailure: true, verbose: 1 });
+			await fc.assert(fc.asyncProperty(planArb, check), fuzz.assertOptions);
 		} finally {
 			console.log(`fuzz covered: ${JSON.stringify(tally)}`);
 		}
