@@ -27,7 +27,7 @@ type Run = {
 	items: number;
 	maxInFlight: number;
 	download: boolean;
-	/** Download the files with n8n's own plain streaming instead (engine-child's reference node). */
+	/** Download the files n8n's own way instead (the harness's plainDownloadNode). */
 	plainDownload?: boolean;
 	mode: ChildSpec['binaryDataMode'];
 	parameters: Record<string, unknown>;
@@ -53,25 +53,23 @@ export async function memoryFigure(settings: Settings): Promise<void> {
 		checkRun(report.runs[0], run.items);
 		return report;
 	};
-	/** The baseline, the run as is, and (unless `probe` is false) the probe: three processes. */
-	const measure = async (run: Run, probe = true) => {
-		const base = await one({ ...run, label: `${run.label}-base`, download: false, plainDownload: false });
+	/**
+	 * The baseline (unless `base` is given: a baseline already measured), the run as is, and
+	 * (unless `probe` is false) the probe: up to three processes.
+	 */
+	const measure = async (run: Run, { probe = true, base }: { probe?: boolean; base?: ChildReport } = {}) => {
+		base ??= await one({ ...run, label: `${run.label}-base`, download: false, plainDownload: false });
 		const report = await one(run);
 		const live = probe ? ((await one({ ...run, label: `${run.label}-probe` }, 200)).runs[0].liveArrayBuffers ?? Number.NaN) : Number.NaN;
 		const rise = (report.peakHwmKb - base.peakHwmKb) * 1024;
-		return { runSpec: run, base, report, run: report.runs[0], rise, live, peak: report.peakHwmKb * 1024, basePeak: base.peakHwmKb * 1024 };
+		return { base, report, run: report.runs[0], rise, live, peak: report.peakHwmKb * 1024, basePeak: base.peakHwmKb * 1024 };
 	};
 	/**
 	 * The same files downloaded n8n's own way (the HTTP Request node's: the response streamed
-	 * straight into prepareBinaryData, no checks), against the same baseline: two processes. The
-	 * floor Node.js and n8n set, side by side with the node.
+	 * straight into prepareBinaryData, no checks), against the node's baseline. The floor Node.js
+	 * and n8n set, side by side with the node.
 	 */
-	const reference = async (run: Run, base: ChildReport) => {
-		const plain = { ...run, label: `${run.label}-plain`, download: false, plainDownload: true };
-		const report = await one(plain);
-		const live = (await one({ ...plain, label: `${plain.label}-probe` }, 200)).runs[0].liveArrayBuffers ?? Number.NaN;
-		return { rise: (report.peakHwmKb - base.peakHwmKb) * 1024, live, run: report.runs[0] };
-	};
+	const reference = async (run: Run, base: ChildReport) => await measure({ ...run, label: `${run.label}-plain`, download: false, plainDownload: true }, { base });
 	const side = (node: { rise: number; live: number }, plain: { rise: number; live: number; run: { downloadsInFlightPeak: number } }) =>
 		` n8n's own download of the same files (HTTP Request's way, no checks; ${plain.run.downloadsInFlightPeak} at once): rise=${mb(plain.rise)}, live ${mb(plain.live)};` +
 		` the node's rise is ${(node.rise / plain.rise).toFixed(2)}x n8n's own.`;
@@ -81,8 +79,9 @@ export async function memoryFigure(settings: Settings): Promise<void> {
 			// Tasks last 1.5 s per task in flight: time enough for the mock, which renders result files
 			// one after the other while tasks run (a 4K PNG takes about a second on a busy machine), to
 			// have them ready, so downloads really overlap (`[mock time]`).
-			const m = await measure({ label: `mif${maxInFlight}`, items: tasks, maxInFlight, download: true, mode: 'filesystem', parameters: image, suffix: ` [mock time=${Math.max(300, 1_500 * maxInFlight)}]` });
-			const plain = maxInFlight === tasks ? await reference(m.runSpec, m.base) : undefined;
+			const run: Run = { label: `mif${maxInFlight}`, items: tasks, maxInFlight, download: true, mode: 'filesystem', parameters: image, suffix: ` [mock time=${Math.max(300, 1_500 * maxInFlight)}]` };
+			const m = await measure(run);
+			const plain = maxInFlight === tasks ? await reference(run, m.base) : undefined;
 			const maxFile = Math.max(...m.run.items.map((i) => i.bytes));
 			const before = (figures: Record<number, { rise?: number; live: number }>) => {
 				const figure = figures[maxInFlight];
@@ -111,8 +110,8 @@ export async function memoryFigure(settings: Settings): Promise<void> {
 			suffix: ` [mock time=${Math.max(3_000, 1_500 * videos)} size=${settings.memoryVideoMb}M]`,
 		});
 		const fs = await measure(videoRun('filesystem'));
-		const fsPlain = await reference(fs.runSpec, fs.base);
-		const db = await measure(videoRun('database'), false);
+		const fsPlain = await reference(videoRun('filesystem'), fs.base);
+		const db = await measure(videoRun('database'), { probe: false });
 		const sizes = fs.run.items.every((item) => item.bytes === videoBytes) ? '' : ' (SIZES DIFFER FROM ASKED)';
 		out(
 			`memory videos, ${videos} of ${mb(videoBytes)}${sizes}, Max Tasks In Flight=${videos}, filesystem binary data: peak RSS ${mb(fs.peak)} vs ${mb(fs.basePeak)} with Download Results off:` +
