@@ -11,6 +11,7 @@ export const { values: flags } = parseArgs({
 		'memory-tasks': { type: 'string' },
 		'memory-videos': { type: 'string' },
 		'memory-video-mb': { type: 'string' },
+		'memory-repeats': { type: 'string' },
 		'poll-tasks': { type: 'string' },
 		requests: { type: 'string' },
 		connections: { type: 'string' },
@@ -39,6 +40,7 @@ if (flags.help) {
   --memory-tasks <n>   4K images per memory run (default 20, quick 6)
   --memory-videos <n>  videos per memory run, all in flight (default 10, quick 4)
   --memory-video-mb <n>  the size of each of those videos (default 150, quick 150)
+  --memory-repeats <n> rounds of each memory run beside its baseline; the median is the figure (default 3, quick 1)
   --poll-tasks <n>     simulated tasks per polling case (default 400, quick 100)
   --requests <n>       requests per capacity run (default 3000, quick 1000)
   --connections <n>    load-generator connections (default 8 = the poller's check concurrency)
@@ -75,6 +77,7 @@ export const settings = {
 	memoryTasks: intFlag(flags['memory-tasks'], 20, 6),
 	memoryVideos: intFlag(flags['memory-videos'], 10, 4),
 	memoryVideoMb: intFlag(flags['memory-video-mb'], 150, 150),
+	memoryRepeats: intFlag(flags['memory-repeats'], 3, 1),
 	pollTasks: intFlag(flags['poll-tasks'], 400, 100),
 	requests: intFlag(flags.requests, 3000, 1000),
 	connections: intFlag(flags.connections, 8, 8),

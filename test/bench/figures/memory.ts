@@ -3,8 +3,9 @@
 // off: 4K images (filesystem binary data), and videos of a chosen size (the mock's
 // `[mock size=...]`) in filesystem binary data and in database binary data (queue mode's default,
 // through the harness's stand-in, which reads each file whole as n8n's DatabaseManager does).
-// For each: peak RSS rise over the baseline, and the Buffers still alive right after a full GC
-// (a probe process that collects every 200 ms), i.e. what is really held.
+// For each: peak RSS rise over the baseline (the median of --memory-repeats rounds, since one
+// pair of processes differs by when V8 collects), and the Buffers still alive right after a full
+// GC (a probe process that collects every 200 ms), i.e. what is really held.
 import type { Settings } from '../flags.ts';
 import { mb, out, progress, sec, verdict } from '../report.ts';
 import { checkRun, runEngine, startMockProcess } from '../bench-processes.ts';
@@ -38,7 +39,8 @@ export async function memoryFigure(settings: Settings): Promise<void> {
 	const tasks = settings.memoryTasks;
 	const videos = settings.memoryVideos;
 	const videoBytes = settings.memoryVideoMb * MB;
-	progress(`memory: 8 n8n processes x ${tasks} 4K images, then 7 x ${videos} videos of ${settings.memoryVideoMb} MB (filesystem and database binary data)`);
+	const r = settings.memoryRepeats;
+	progress(`memory: ${5 * r + 3} n8n processes x ${tasks} 4K images, then ${3 * r + 4} x ${videos} videos of ${settings.memoryVideoMb} MB (filesystem and database binary data); ${r} round(s) each`);
 	const mock = await startMockProcess({ simulator: { rateLimit: null } });
 	// Polling is not what this figure is about: check often so the runs are short.
 	const options = { firstCheckAfter: 0.5, maxCheckInterval: 0.5 };
@@ -53,26 +55,60 @@ export async function memoryFigure(settings: Settings): Promise<void> {
 		checkRun(report.runs[0], run.items);
 		return report;
 	};
-	/**
-	 * The baseline (unless `base` is given: a baseline already measured), the run as is, and
-	 * (unless `probe` is false) the probe: up to three processes.
-	 */
-	const measure = async (run: Run, { probe = true, base }: { probe?: boolean; base?: ChildReport } = {}) => {
-		base ??= await one({ ...run, label: `${run.label}-base`, download: false, plainDownload: false });
-		const report = await one(run);
-		const live = probe ? ((await one({ ...run, label: `${run.label}-probe` }, 200)).runs[0].liveArrayBuffers ?? Number.NaN) : Number.NaN;
-		const rise = (report.peakHwmKb - base.peakHwmKb) * 1024;
-		return { base, report, run: report.runs[0], rise, live, peak: report.peakHwmKb * 1024, basePeak: base.peakHwmKb * 1024 };
+	/** The middle value (the mean of the two middle ones for an even count). */
+	const median = (values: number[]) => {
+		const sorted = [...values].sort((a, b) => a - b);
+		const mid = sorted.length >> 1;
+		return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 	};
+	const list = (values: number[]) => (values.length > 1 ? ` (rounds: ${values.map(mb).join(', ')})` : '');
 	/**
-	 * The same files downloaded n8n's own way (the HTTP Request node's: the response streamed
-	 * straight into prepareBinaryData, no checks), against the node's baseline. The floor Node.js
-	 * and n8n set, side by side with the node.
+	 * `settings.memoryRepeats` rounds, each of three processes one after the other: the baseline
+	 * (Download Results off), the run as is and (with `plain`) the same files downloaded n8n's own
+	 * way (the HTTP Request node's: the response streamed straight into prepareBinaryData, no
+	 * checks), the floor Node.js and n8n set. A rise is a peak RSS over its own round's baseline;
+	 * two peaks of separate processes differ by tens of MB from run to run (when V8 collects), so
+	 * the figure is the median round, every round printed. Then (unless `probe` is false) one probe
+	 * per way of downloading: the Buffers still alive right after a full GC.
 	 */
-	const reference = async (run: Run, base: ChildReport) => await measure({ ...run, label: `${run.label}-plain`, download: false, plainDownload: true }, { base });
-	const side = (node: { rise: number; live: number }, plain: { rise: number; live: number; run: { downloadsInFlightPeak: number } }) =>
-		` n8n's own download of the same files (HTTP Request's way, no checks; ${plain.run.downloadsInFlightPeak} at once): rise=${mb(plain.rise)}, live ${mb(plain.live)};` +
-		` the node's rise is ${(node.rise / plain.rise).toFixed(2)}x n8n's own.`;
+	const measure = async (run: Run, { probe = true, plain = false, repeats = settings.memoryRepeats }: { probe?: boolean; plain?: boolean; repeats?: number } = {}) => {
+		const rounds: Array<{ base: ChildReport; report: ChildReport; reference?: ChildReport }> = [];
+		for (let round = 0; round < repeats; round++) {
+			const base = await one({ ...run, label: `${run.label}-base`, download: false, plainDownload: false });
+			const report = await one(run);
+			const reference = plain ? await one({ ...run, label: `${run.label}-plain`, download: false, plainDownload: true }) : undefined;
+			rounds.push({ base, report, reference });
+		}
+		const riseOver = (report: ChildReport, i: number) => (report.peakHwmKb - rounds[i].base.peakHwmKb) * 1024;
+		const rises = rounds.map((r, i) => riseOver(r.report, i));
+		const rise = median(rises);
+		// The round shown in full: the one whose rise is nearest the median.
+		const shown = rounds[rises.reduce((best, value, i) => (Math.abs(value - rise) < Math.abs(rises[best] - rise) ? i : best), 0)];
+		const live = async (label: string, download: boolean) =>
+			probe ? ((await one({ ...run, label, download, plainDownload: !download }, 200)).runs[0].liveArrayBuffers ?? Number.NaN) : Number.NaN;
+		const measured = {
+			rise,
+			rises,
+			live: await live(`${run.label}-probe`, true),
+			base: shown.base,
+			run: shown.report.runs[0],
+			peak: shown.report.peakHwmKb * 1024,
+			basePeak: shown.base.peakHwmKb * 1024,
+			ratios: [] as number[],
+			plain: undefined as undefined | { rise: number; rises: number[]; live: number; run: ChildReport['runs'][number] },
+		};
+		if (plain) {
+			const plainRises = rounds.map((r, i) => riseOver(r.reference!, i));
+			measured.ratios = rises.map((value, i) => value / plainRises[i]);
+			measured.plain = { rise: median(plainRises), rises: plainRises, live: await live(`${run.label}-plain-probe`, false), run: shown.reference!.runs[0] };
+		}
+		return measured;
+	};
+	const side = (node: { rise: number; ratios: number[] }, plain: { rise: number; rises: number[]; live: number; run: { downloadsInFlightPeak: number } }) =>
+		` n8n's own download of the same files (HTTP Request's way, no checks; ${plain.run.downloadsInFlightPeak} at once): rise=${mb(plain.rise)}${list(plain.rises)}, live ${mb(plain.live)};` +
+		` the node's rise is ${(node.rise / plain.rise).toFixed(2)}x n8n's own` +
+		(node.ratios.length > 1 ? ` (round by round: ${node.ratios.map((r) => `${r.toFixed(2)}x`).join(', ')}).` : '.');
+	const rounds = settings.memoryRepeats > 1 ? `, the median of ${settings.memoryRepeats} rounds` : '';
 	try {
 		const image = { resource: 'image', model: 'google/nano-banana-pro', resolution: '4K', aspectRatio: '1:1' };
 		for (const maxInFlight of [tasks, 2]) {
@@ -80,20 +116,19 @@ export async function memoryFigure(settings: Settings): Promise<void> {
 			// one after the other while tasks run (a 4K PNG takes about a second on a busy machine), to
 			// have them ready, so downloads really overlap (`[mock time]`).
 			const run: Run = { label: `mif${maxInFlight}`, items: tasks, maxInFlight, download: true, mode: 'filesystem', parameters: image, suffix: ` [mock time=${Math.max(300, 1_500 * maxInFlight)}]` };
-			const m = await measure(run);
-			const plain = maxInFlight === tasks ? await reference(run, m.base) : undefined;
+			const m = await measure(run, { plain: maxInFlight === tasks });
 			const maxFile = Math.max(...m.run.items.map((i) => i.bytes));
 			const before = (figures: Record<number, { rise?: number; live: number }>) => {
 				const figure = figures[maxInFlight];
 				return figure ? `${figure.rise === undefined ? '' : `rise ${mb(figure.rise)}, `}live ${mb(figure.live)}` : 'not measured';
 			};
 			out(
-				`memory images, Max Tasks In Flight=${maxInFlight}: peak RSS ${mb(m.peak)} vs ${mb(m.basePeak)} with Download Results off: rise=${mb(m.rise)}` +
+				`memory images, Max Tasks In Flight=${maxInFlight}: peak RSS ${mb(m.peak)} vs ${mb(m.basePeak)} with Download Results off: rise=${mb(m.rise)}${rounds}${list(m.rises)}` +
 					` for ${m.run.items.length} files = ${mb(m.run.bytes)} (files in flight at once, seen by n8n: ${m.run.downloadsInFlightPeak} x ${mb(maxFile)}); wall ${sec(m.run.wallMs)}.` +
 					` Buffers not yet collected peaked at ${mb(m.run.sampled.arrayBuffers)} (baseline ${mb(m.base.runs[0].sampled.arrayBuffers)});` +
 					` live Buffers right after a full GC at most ${mb(m.live)}.` +
 					` Last published (streamed): ${before(PUBLISHED)}; whole files in memory (issue 28's re-run): ${before(WHOLE_FILES)}.` +
-					(plain ? side(m, plain) : '') +
+					(m.plain ? side(m, m.plain) : '') +
 					` target: live<=${mb(TARGET.liveBytes)} ${verdict(m.live <= TARGET.liveBytes)}, rise<=${mb(TARGET.riseBytes)} ${verdict(m.rise <= TARGET.riseBytes)}`,
 			);
 		}
@@ -109,15 +144,15 @@ export async function memoryFigure(settings: Settings): Promise<void> {
 			parameters: video,
 			suffix: ` [mock time=${Math.max(3_000, 1_500 * videos)} size=${settings.memoryVideoMb}M]`,
 		});
-		const fs = await measure(videoRun('filesystem'));
-		const fsPlain = await reference(videoRun('filesystem'), fs.base);
-		const db = await measure(videoRun('database'), { probe: false });
+		const fs = await measure(videoRun('filesystem'), { plain: true });
+		// Once: here the rise is files' worth, not tens of MB.
+		const db = await measure(videoRun('database'), { probe: false, repeats: 1 });
 		const sizes = fs.run.items.every((item) => item.bytes === videoBytes) ? '' : ' (SIZES DIFFER FROM ASKED)';
 		out(
 			`memory videos, ${videos} of ${mb(videoBytes)}${sizes}, Max Tasks In Flight=${videos}, filesystem binary data: peak RSS ${mb(fs.peak)} vs ${mb(fs.basePeak)} with Download Results off:` +
-				` rise=${mb(fs.rise)} for ${mb(fs.run.bytes)} downloaded (files in flight at once, seen by n8n: ${fs.run.downloadsInFlightPeak}); wall ${sec(fs.run.wallMs)}.` +
+				` rise=${mb(fs.rise)}${rounds}${list(fs.rises)} for ${mb(fs.run.bytes)} downloaded (files in flight at once, seen by n8n: ${fs.run.downloadsInFlightPeak}); wall ${sec(fs.run.wallMs)}.` +
 				` Buffers not yet collected peaked at ${mb(fs.run.sampled.arrayBuffers)}; live Buffers right after a full GC at most ${mb(fs.live)}.` +
-				side(fs, fsPlain) +
+				(fs.plain ? side(fs, fs.plain) : '') +
 				` target: live<=${mb(TARGET.liveBytes)} ${verdict(fs.live <= TARGET.liveBytes)}, rise<=${mb(TARGET.riseBytes)} ${verdict(fs.rise <= TARGET.riseBytes)}`,
 		);
 		out(
