@@ -40,7 +40,7 @@ if (flags.help) {
   --memory-tasks <n>   4K images per memory run (default 20, quick 6)
   --memory-videos <n>  videos per memory run, all in flight (default 10, quick 4)
   --memory-video-mb <n>  the size of each of those videos (default 150, quick 150)
-  --memory-repeats <n> rounds of each memory run beside its baseline; the median is the figure (default 3, quick 1)
+  --memory-repeats <n> rounds of each memory run beside its baseline; the median round is the figure (default 3, quick 1)
   --poll-tasks <n>     simulated tasks per polling case (default 400, quick 100)
   --requests <n>       requests per capacity run (default 3000, quick 1000)
   --connections <n>    load-generator connections (default 8 = the poller's check concurrency)

@@ -8,6 +8,7 @@
 // GC (a probe process that collects every 200 ms), i.e. what is really held.
 import type { Settings } from '../flags.ts';
 import { mb, out, progress, sec, verdict } from '../report.ts';
+import { percentile } from '../percentiles.ts';
 import { checkRun, runEngine, startMockProcess } from '../bench-processes.ts';
 import type { ChildReport, ChildSpec } from '../engine-child.ts';
 
@@ -55,54 +56,49 @@ export async function memoryFigure(settings: Settings): Promise<void> {
 		checkRun(report.runs[0], run.items);
 		return report;
 	};
-	/** The middle value (the mean of the two middle ones for an even count). */
-	const median = (values: number[]) => {
-		const sorted = [...values].sort((a, b) => a - b);
-		const mid = sorted.length >> 1;
-		return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-	};
+	/** The median, as the other figures take their p50. */
+	const p50 = (values: number[]) => percentile([...values].sort((x, y) => x - y), 0.5);
 	const list = (values: number[]) => (values.length > 1 ? ` (rounds: ${values.map(mb).join(', ')})` : '');
 	/**
-	 * `settings.memoryRepeats` rounds, each of three processes one after the other: the baseline
-	 * (Download Results off), the run as is and (with `plain`) the same files downloaded n8n's own
-	 * way (the HTTP Request node's: the response streamed straight into prepareBinaryData, no
-	 * checks), the floor Node.js and n8n set. A rise is a peak RSS over its own round's baseline;
-	 * two peaks of separate processes differ by tens of MB from run to run (when V8 collects), so
-	 * the figure is the median round, every round printed. Then (unless `probe` is false) one probe
-	 * per way of downloading: the Buffers still alive right after a full GC.
+	 * `repeats` rounds, each of up to three processes one after the other: the baseline (Download
+	 * Results off), the run as is and (with `plain`) the same files downloaded n8n's own way (the
+	 * HTTP Request node's: the response streamed straight into prepareBinaryData, no checks), the
+	 * floor Node.js and n8n set. A rise is a peak RSS over its own round's baseline; two peaks of
+	 * separate processes differ by tens of MB (when V8 collects), so the figure is the median round,
+	 * every round printed. Then (unless `probe` is false) one probe per way of downloading: the
+	 * Buffers still alive right after a full GC.
 	 */
 	const measure = async (run: Run, { probe = true, plain = false, repeats = settings.memoryRepeats }: { probe?: boolean; plain?: boolean; repeats?: number } = {}) => {
-		const rounds: Array<{ base: ChildReport; report: ChildReport; reference?: ChildReport }> = [];
+		const rounds = [];
 		for (let round = 0; round < repeats; round++) {
 			const base = await one({ ...run, label: `${run.label}-base`, download: false, plainDownload: false });
 			const report = await one(run);
 			const reference = plain ? await one({ ...run, label: `${run.label}-plain`, download: false, plainDownload: true }) : undefined;
-			rounds.push({ base, report, reference });
+			const riseOver = (r: ChildReport) => (r.peakHwmKb - base.peakHwmKb) * 1024;
+			rounds.push({ base, report, reference, rise: riseOver(report), plainRise: reference ? riseOver(reference) : Number.NaN });
 		}
-		const riseOver = (report: ChildReport, i: number) => (report.peakHwmKb - rounds[i].base.peakHwmKb) * 1024;
-		const rises = rounds.map((r, i) => riseOver(r.report, i));
-		const rise = median(rises);
-		// The round shown in full: the one whose rise is nearest the median.
-		const shown = rounds[rises.reduce((best, value, i) => (Math.abs(value - rise) < Math.abs(rises[best] - rise) ? i : best), 0)];
-		const live = async (label: string, download: boolean) =>
-			probe ? ((await one({ ...run, label, download, plainDownload: !download }, 200)).runs[0].liveArrayBuffers ?? Number.NaN) : Number.NaN;
-		const measured = {
-			rise,
+		const rises = rounds.map((r) => r.rise);
+		const plainRises = rounds.map((r) => r.plainRise);
+		const median = p50(rises);
+		const shown = rounds.find((r) => r.rise === median)!;
+		const live = async (label: string, way: Pick<Run, 'download' | 'plainDownload'>) =>
+			probe ? ((await one({ ...run, ...way, label }, 200)).runs[0].liveArrayBuffers ?? Number.NaN) : Number.NaN;
+		return {
+			rise: shown.rise,
 			rises,
-			live: await live(`${run.label}-probe`, true),
+			live: await live(`${run.label}-probe`, { download: true, plainDownload: false }),
 			base: shown.base,
 			run: shown.report.runs[0],
 			peak: shown.report.peakHwmKb * 1024,
 			basePeak: shown.base.peakHwmKb * 1024,
-			ratios: [] as number[],
-			plain: undefined as undefined | { rise: number; rises: number[]; live: number; run: ChildReport['runs'][number] },
+			ratios: plain ? rises.map((rise, i) => rise / plainRises[i]) : [],
+			plain: shown.reference && {
+				rise: p50(plainRises),
+				rises: plainRises,
+				live: await live(`${run.label}-plain-probe`, { download: false, plainDownload: true }),
+				run: shown.reference.runs[0],
+			},
 		};
-		if (plain) {
-			const plainRises = rounds.map((r, i) => riseOver(r.reference!, i));
-			measured.ratios = rises.map((value, i) => value / plainRises[i]);
-			measured.plain = { rise: median(plainRises), rises: plainRises, live: await live(`${run.label}-plain-probe`, false), run: shown.reference!.runs[0] };
-		}
-		return measured;
 	};
 	const side = (node: { rise: number; ratios: number[] }, plain: { rise: number; rises: number[]; live: number; run: { downloadsInFlightPeak: number } }) =>
 		` n8n's own download of the same files (HTTP Request's way, no checks; ${plain.run.downloadsInFlightPeak} at once): rise=${mb(plain.rise)}${list(plain.rises)}, live ${mb(plain.live)};` +
