@@ -25,7 +25,8 @@ function retriedNote(attempts: number): string {
 
 function messageFor(error: IminiHttpError, site: CallSite, credential: string): string {
 	const retried = retriedNote(attemptsOf(error));
-	const said = error.body.message ? `: ${error.body.message}` : '';
+	// imini's words, without a closing full stop: our sentence goes on after them.
+	const said = error.body.message ? `: ${error.body.message.replace(/\.$/, '')}` : '';
 	const task = site.call === 'submit' ? '' : ` for task ${site.taskId}`;
 	if (site.call === 'download') return downloadMessage(error, site.taskId, retried);
 	if (error.status >= 300 && error.status < 400) {

@@ -87,6 +87,13 @@ describe('errors a user can act on', () => {
 		expect(errorText(result)).toMatch(/request_id req_/);
 	});
 
+	it('400 with a sentence of its own: imini\'s words and the advice read as one message', async () => {
+		// The mock's refusal of an unknown tag ends with a full stop, as a sentence of imini's may.
+		const result = await h.run({ nodes: [generate(image('a lighthouse [mock download=stall]'))] });
+		expect(result.error).toMatchObject({ httpCode: '400' });
+		expect(result.error!.message).toMatch(/^imini refused the request: Unknown download fault "stall"\. Use .* or redirect-local\. Check the parameters of this node\.$/);
+	});
+
 	it('refuses invalid input before submitting anything', async () => {
 		const before = h.mock.stats.submits;
 		const result = await h.run({ nodes: [generate(image('x'.repeat(6001)))] });
